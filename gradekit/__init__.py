@@ -1,0 +1,6 @@
+"""gradekit: an auto-graded course unit on convolutional neural networks.
+
+Tests reach student code only through :func:`submission`, which the harness points
+at ``assignments/``, ``solutions/`` or a submitted folder.
+"""
+__version__ = "0.1.0"
