@@ -4,3 +4,7 @@ Tests reach student code only through :func:`submission`, which the harness poin
 at ``assignments/``, ``solutions/`` or a submitted folder.
 """
 __version__ = "0.1.0"
+
+from gradekit.under_test import reference, submission  # noqa: E402  (the test-facing API)
+
+__all__ = ["submission", "reference", "__version__"]
