@@ -1,0 +1,121 @@
+"""Probes: trusted functions that look inside objects the student's code built (models, figures).
+
+Tests call a student's function with plain data and compare plain data. When a test must look
+inside an object the submission returned (count a model's parameters, check that a layer is an
+nn.Conv2d, read a figure's titles) it calls a probe instead of touching the object itself:
+``probes.param_count(model)``. In ``pytest`` a probe is an ordinary call; in ``gradekit grade`` the
+object lives in the sandboxed worker, the probe runs there, and only its plain-data result comes
+back. A probe therefore takes objects and plain data and returns plain data only: numbers,
+strings, lists, tuples, dicts, numpy arrays, torch tensors.
+
+Question-specific probes live in ``gradekit/probes/qN.py``, decorated with :func:`probe`.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+REGISTRY: dict[str, Callable] = {}
+
+# Grade mode replaces this with a function that runs the probe where the objects live.
+_dispatch: Callable = lambda fn, args, kwargs: fn(*args, **kwargs)  # noqa: E731
+
+
+def probe(fn: Callable) -> Callable:
+    """Register ``fn`` as a probe, callable on objects that live in this process or in a grading worker."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    REGISTRY[name] = fn
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        return _dispatch(fn, args, kwargs)
+
+    call.__gradekit_probe__ = name
+    return call
+
+
+def set_dispatch(dispatch: Callable) -> None:
+    """Install how probes run (in-process by default)."""
+    global _dispatch
+    _dispatch = dispatch
+
+
+@probe
+def is_instance(obj, dotted_class: str) -> bool:
+    """isinstance(obj, <class named 'torch.nn.Module'>)."""
+    import importlib
+
+    module, _, name = dotted_class.rpartition(".")
+    return isinstance(obj, getattr(importlib.import_module(module), name))
+
+
+@probe
+def class_name(obj) -> str:
+    return type(obj).__name__
+
+
+@probe
+def param_count(model, trainable_only: bool = False) -> int:
+    """Number of scalar parameters of an nn.Module (only those with requires_grad if asked)."""
+    return int(sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only))
+
+
+@probe
+def module_classes(model) -> list[tuple[str, str]]:
+    """(qualified name, class name) of every submodule in registration order, the root excluded."""
+    return [(name, type(m).__name__) for name, m in model.named_modules() if name]
+
+
+@probe
+def requires_grad(model) -> dict[str, bool]:
+    return {name: bool(p.requires_grad) for name, p in model.named_parameters()}
+
+
+@probe
+def state_dict(model) -> dict:
+    """Parameters and buffers as plain tensors (copies: the caller can keep them across a training step)."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+@probe
+def is_training(model) -> bool:
+    return bool(model.training)
+
+
+@probe
+def forward(model, x, train: bool = False, grad: bool = False):
+    """model(x) in train or eval mode; the mode is restored afterwards."""
+    import torch
+
+    was = model.training
+    model.train(train)
+    try:
+        with torch.set_grad_enabled(grad):
+            out = model(x)
+    finally:
+        model.train(was)
+    return out
+
+
+@probe
+def output_shapes(model, x) -> list[tuple[str, str, tuple]]:
+    """(name, class, output shape) of every leaf module in call order, from forward hooks, in eval mode."""
+    import torch
+
+    rows = []
+    hooks = []
+    for name, m in model.named_modules():
+        if name and not list(m.children()):
+            hooks.append(m.register_forward_hook(
+                lambda mod, inp, out, name=name: rows.append(
+                    (name, type(mod).__name__, tuple(out.shape) if hasattr(out, "shape") else ()))))
+    was = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        model.train(was)
+        for h in hooks:
+            h.remove()
+    return rows
