@@ -36,7 +36,7 @@ class SpeedResult:
 
     def note(self) -> str:
         return (f"{self.ratio:.2f}x the speed of {self.reference} (target {self.target:g}x, "
-                f"{self.submission_ms:.1f} ms vs {self.reference_ms:.1f} ms)")
+                f"{self.submission_ms:.3g} ms vs {self.reference_ms:.3g} ms)")
 
 
 def _same(a, b) -> bool:

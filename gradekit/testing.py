@@ -59,7 +59,7 @@ def assert_close(actual, expected, *, rtol: float = 1e-7, atol: float = 0.0, nam
     raise AssertionError(
         f"{name}: {n_bad:,} of {a.size:,} elements differ from the expected values"
         f" (tolerance |got - expected| <= atol + rtol*|expected|, rtol={rtol:g}, atol={atol:g})\n"
-        f"  worst{where}: got {a[idx]!r}, expected {e[idx]!r} (|diff| = {diff[idx]:.3g})"
+        f"  worst{where}: got {float(a[idx]):.10g}, expected {float(e[idx]):.10g} (|diff| = {diff[idx]:.3g})"
     )
 
 
@@ -114,5 +114,5 @@ def assert_gradient(analytic, numeric, *, name: str = "gradient", tol: float = 1
         idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), a.shape)) if a.ndim else ()
         raise AssertionError(
             f"{name}: relative error {err:.2e} against the numeric gradient, allowed < {tol:.0e}\n"
-            f"  worst at index {idx}: got {a[idx]!r}, numeric {n[idx]!r}"
+            f"  worst at index {idx}: got {float(a[idx]):.10g}, numeric {float(n[idx]):.10g}"
         )

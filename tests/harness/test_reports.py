@@ -1,0 +1,69 @@
+"""Every report format a run can write, checked against its schema."""
+import csv
+import xml.etree.ElementTree as ET
+
+import jsonschema
+
+# Gradescope's autograder results format (the fields gradekit writes; Gradescope accepts more).
+GRADESCOPE_SCHEMA = {
+    "type": "object",
+    "required": ["score", "tests"],
+    "properties": {
+        "score": {"type": "number", "minimum": 0},
+        "output": {"type": "string"},
+        "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+        "stdout_visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+        "extra_data": {"type": "object"},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "score", "max_score", "status", "output", "visibility"],
+                "properties": {
+                    "name": {"type": "string", "pattern": r"^q\d+\.\d+ "},
+                    "number": {"type": "string"},
+                    "score": {"type": "number", "minimum": 0},
+                    "max_score": {"type": "number", "exclusiveMinimum": 0},
+                    "status": {"enum": ["passed", "failed"]},
+                    "output": {"type": "string"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+                    "extra_data": {"type": "object"},
+                },
+            },
+        },
+    },
+}
+
+
+def test_gradescope_results_follow_the_schema_one_entry_per_task(course):
+    result = course.run("--against", "solutions")
+    jsonschema.validate(result.report, GRADESCOPE_SCHEMA)
+    names = [t["name"] for t in result.report["tests"]]
+    assert names == ["q1.1 add", "q1.2 scale", "q1.3 scale speed", "q1.4 stats"]
+    assert sum(t["max_score"] for t in result.report["tests"]) == 100
+    assert result.report["score"] == sum(t["score"] for t in result.report["tests"])
+    assert "speed_ratio" in result.tasks["q1.3"]["extra_data"]
+
+
+def test_csv_has_a_row_per_task(course):
+    out = course.root / "scores.csv"
+    course.run("--against", "solutions", "--gradekit-csv", str(out))
+    rows = list(csv.DictReader(out.open()))
+    assert [r["task"] for r in rows] == ["q1.1", "q1.2", "q1.3", "q1.4"]
+    assert [float(r["earned"]) for r in rows] == [40, 30, 20, 10]
+    assert set(rows[0]) == {"question", "task", "title", "earned", "possible", "status", "speed_ratio",
+                            "speed_target", "message"}
+
+
+def test_junit_xml_carries_the_task_of_each_test(course):
+    out = course.root / "junit.xml"
+    course.run("--junitxml", str(out))
+    cases = ET.parse(out).getroot().iter("testcase")
+    tasks = {}
+    for case in cases:
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        tasks[case.get("name")] = props.get("gradekit_task")
+        assert case.find("failure") is not None  # untouched stubs fail everything
+    assert tasks == {"test_add_small": "q1.1", "test_add_negative": "q1.1", "test_scale": "q1.2",
+                     "test_scale_speed": "q1.3", "test_mean": "q1.4"}

@@ -1,0 +1,60 @@
+"""gradekit.testing: the messages students read when numbers differ."""
+import numpy as np
+import pytest
+import torch
+
+from gradekit.testing import assert_close, assert_equal, assert_gradient, numeric_gradient, rel_error
+
+
+def test_close_values_pass_including_tensors_and_matching_nans():
+    assert_close(torch.tensor([1.0, float("nan")]), np.array([1.0 + 1e-9, np.nan]), rtol=1e-6)
+
+
+def test_shape_mismatch_is_said_plainly():
+    with pytest.raises(AssertionError, match=r"conv has shape \(2, 3\), expected \(3, 2\)"):
+        assert_close(np.zeros((2, 3)), np.zeros((3, 2)), name="conv")
+
+
+def test_worst_element_index_tolerance_and_count():
+    expected = np.zeros((2, 2, 3))
+    got = expected.copy()
+    got[1, 0, 2] = 0.5
+    got[0, 1, 1] = 1e-3
+    with pytest.raises(AssertionError) as info:
+        assert_close(got, expected, rtol=1e-5, atol=1e-4, name="out")
+    text = str(info.value)
+    assert "out: 2 of 12 elements differ" in text
+    assert "rtol=1e-05, atol=0.0001" in text
+    assert "worst at index (1, 0, 2): got 0.5, expected 0" in text
+
+
+def test_none_and_non_numeric_results_are_named():
+    with pytest.raises(AssertionError, match="did the function forget to return"):
+        assert_close(None, np.zeros(2))
+    with pytest.raises(AssertionError, match="not an array|does not convert"):
+        assert_close({"a": 1}, np.zeros(2))
+
+
+def test_nan_where_a_number_was_expected_fails():
+    with pytest.raises(AssertionError, match="1 of 2 elements"):
+        assert_close(np.array([1.0, np.nan]), np.array([1.0, 2.0]))
+
+
+def test_dtype_check_when_asked():
+    with pytest.raises(AssertionError, match="dtype float32, expected float64"):
+        assert_close(np.zeros(2, np.float32), np.zeros(2), check_dtype=True)
+
+
+def test_assert_equal_shows_both_values():
+    with pytest.raises(AssertionError, match="params is 902400, expected 903400"):
+        assert_equal(902400, 903400, name="params")
+
+
+def test_numeric_gradient_of_a_known_function():
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    dout = np.ones_like(x)
+    grad = numeric_gradient(lambda v: v ** 2, x, dout)
+    assert rel_error(grad, 2 * x) < 1e-8
+    assert_gradient(2 * x, grad, name="d(x^2)/dx")
+    with pytest.raises(AssertionError, match="relative error .* allowed < 1e-06"):
+        assert_gradient(3 * x, grad, name="wrong")
