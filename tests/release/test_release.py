@@ -1,0 +1,94 @@
+"""`gradekit release`: a student repository that runs, scores stubs 0 and solutions 100, and leaks nothing."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gradekit import release
+from gradekit.stubs import solution_files
+
+REPO = Path(__file__).resolve().parents[2]
+# Fast questions whose whole visible suite runs in seconds: enough to prove the release works.
+CHECKED = [q for q in ("q1", "q3") if (REPO / "solutions" / q).is_dir()]
+
+
+@pytest.fixture(scope="module")
+def student_repo(tmp_path_factory) -> Path:
+    out = release.build(REPO, tmp_path_factory.mktemp("release") / "cnn-course")
+    # A student builds the kernels with `pip install -e .`; reuse this checkout's build instead of
+    # compiling again (the release ships the same csrc/).
+    for built in (REPO / "gradekit").glob("_C*.so"):
+        shutil.copy2(built, out / "gradekit" / built.name)
+    return out
+
+
+def _pytest(repo: Path, question: str, report: Path) -> dict:
+    # PYTHONPATH makes the release's own gradekit package the one imported, as after a student's install.
+    env = dict(os.environ, PYTHONPATH=str(repo), PYTHONDONTWRITEBYTECODE="1")
+    subprocess.run([sys.executable, "-m", "pytest", f"assignments/{question}", "--gradekit-json", str(report),
+                    "-q", "-p", "no:cacheprovider"], cwd=repo, env=env, capture_output=True, text=True,
+                   timeout=600)
+    assert report.is_file(), f"no report from the release's pytest on {question}"
+    return json.loads(report.read_text())
+
+
+def test_there_are_questions_to_check():
+    assert CHECKED, "solutions/q1 or solutions/q3 must exist for the release to be checked"
+
+
+def test_release_has_no_solutions_hidden_tests_or_kit_tests(student_repo):
+    names = {p.name for p in student_repo.iterdir()}
+    assert {"assignments", "gradekit", "csrc", "setup.py", "README.md", "requirements.txt"} <= names
+    assert not {"solutions", "tests", "benchmarks", ".ci"} & names
+    assert not list(student_repo.rglob("hidden"))
+    assert not list(student_repo.rglob("ANSWERS.md"))
+    assert release.find_leaks(student_repo, REPO) == []
+
+
+def test_no_solution_body_is_in_the_release(student_repo):
+    secret = release.solution_only_lines(REPO)
+    assert secret, "found no solution lines to look for: the check would prove nothing"
+    text = "\n".join(p.read_text(errors="ignore") for p in student_repo.rglob("*") if p.is_file())
+    found = [line for line in secret if line in text]
+    assert not found, f"solution lines in the release: {found[:5]}"
+
+
+def test_leak_check_catches_a_planted_solution_line(student_repo, tmp_path):
+    copy = tmp_path / "leaky"
+    shutil.copytree(student_repo, copy, ignore=shutil.ignore_patterns("*.so"))
+    line, origin = next(iter(release.solution_only_lines(REPO).items()))
+    (copy / "assignments" / "notes.py").write_text(f"# copied\n{line}\n")
+    problems = release.find_leaks(copy, REPO)
+    assert problems == [f"assignments/notes.py:2: repeats the solution line at {origin}"]
+
+
+@pytest.mark.parametrize("question", CHECKED)
+def test_stubs_score_zero_in_the_release(student_repo, question, tmp_path):
+    data = _pytest(student_repo, question, tmp_path / "stubs.json")
+    assert data["score"] == 0
+    assert all(t["output"].startswith("not implemented yet") for t in data["tests"]), data["tests"]
+
+
+@pytest.mark.parametrize("question", CHECKED)
+def test_solution_files_copied_into_the_release_score_100(student_repo, question, tmp_path):
+    work = tmp_path / "student"
+    shutil.copytree(student_repo, work, symlinks=True)
+    for path in solution_files(REPO / "solutions", question):
+        shutil.copy2(path, work / "assignments" / question / path.name)
+    data = _pytest(work, question, tmp_path / "solved.json")
+    lost = [(t["name"], t["output"]) for t in data["tests"] if t["score"] < t["max_score"]]
+    assert not lost and data["score"] == 100, lost
+
+
+def test_release_refuses_to_overwrite_or_nest(tmp_path):
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(release.ReleaseError, match="exists; pass --force"):
+        release.build(REPO, tmp_path / "taken")
+    with pytest.raises(release.ReleaseError, match="inside the course repository"):
+        release.build(REPO, REPO / "student-release-here")
