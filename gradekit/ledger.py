@@ -162,7 +162,7 @@ def classify(exc: BaseException, submission_files: set[str]) -> Verdict:
             m = STUB_RE.match(str(e).strip())
             detail = f" ({m.group(2)})" if m and m.group(2) else ""
             return Verdict("failed", "not-implemented", f"not implemented yet{detail}")
-    if isinstance(exc, AssertionError):
+    if isinstance(exc, AssertionError) or type(exc).__name__ == "Failed":  # pytest.fail() is a Failed
         text = str(exc).strip() or "assertion failed"
         return Verdict("failed", "wrong", one_line(text))
     text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
