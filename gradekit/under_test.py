@@ -198,8 +198,21 @@ def _plain_results(fn):
     return call
 
 
+# `gradekit grade` installs a factory whose proxies run the student's code in a sandboxed worker
+# (gradekit.remote); None keeps the in-process Submission that `pytest assignments/qN` uses.
+_factory = None
+
+
+def set_submission_factory(factory) -> None:
+    """Make :func:`submission` return ``factory(name)`` (None restores the in-process default)."""
+    global _factory
+    _factory = factory
+
+
 def submission(name: str) -> Submission:
     """The student's module ``name`` ('q1.conv' is q1/conv.py) from the folder under test."""
+    if _factory is not None:
+        return _factory(name)
     return Submission(name)
 
 
