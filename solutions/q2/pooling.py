@@ -1,0 +1,146 @@
+"""Max, average and min pooling of NCHW batches, forward and backward, with PyTorch's semantics.
+
+A pooling window covers kernel_size pixels and moves by stride (the kernel size when not given).
+Padding adds `padding` pixels on every side that max and min pooling ignore (they pad with -inf
+and +inf) and that average pooling counts as zeros (torch's default, count_include_pad=True).
+The output has floor((H + 2 * padding - kernel) / stride) + 1 rows (torch's ceil_mode=False).
+"""
+import numpy as np
+
+FILL = {"max": -np.inf, "min": np.inf, "avg": 0.0}
+
+
+def as_pair(value):
+    """An int or a pair of ints as a (rows, cols) pair."""
+    return (int(value), int(value)) if np.ndim(value) == 0 else (int(value[0]), int(value[1]))
+
+
+def kernel_taps(x_padded, kernel_size, stride, out_size):
+    """Walk over the kernel's taps: for each offset (ki, kj) in the window, in row-major order,
+    the strided view of every input pixel that this tap sees, one per output position.
+
+    Inputs:
+    - x_padded: shape (N, C, Hp, Wp), the padded input
+    - kernel_size, stride: (rows, cols) pairs
+    - out_size: (H_out, W_out)
+
+    Yields:
+    - (ki, kj), view of shape (N, C, H_out, W_out) (a view: writing into it writes into x_padded)
+    """
+    (kh, kw), (sh, sw), (ho, wo) = kernel_size, stride, out_size
+    for ki in range(kh):
+        for kj in range(kw):
+            yield (ki, kj), x_padded[:, :, ki:ki + sh * (ho - 1) + 1:sh, kj:kj + sw * (wo - 1) + 1:sw]
+
+
+def pool2d(x, kernel_size, stride=None, padding=0, mode="max"):
+    """Max, average or min pooling, vectorized (no loop over images, channels or positions).
+
+    Inputs:
+    - x: shape (N, C, H, W), float32 or float64
+    - kernel_size: int or (kh, kw)
+    - stride: int, (sh, sw), or None for stride = kernel_size
+    - padding: int or (ph, pw), at most half the kernel size (as in torch)
+    - mode: 'max', 'avg' or 'min'
+
+    Returns:
+    - out: shape (N, C, H_out, W_out), the dtype of x, with
+      H_out = (H + 2 * ph - kh) // sh + 1 and W_out likewise
+    """
+    ### BEGIN SOLUTION
+    kernel = as_pair(kernel_size)
+    strides = as_pair(kernel_size if stride is None else stride)
+    ph, pw = as_pair(padding)
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=FILL[mode])
+    out_size = tuple((xp.shape[2 + i] - kernel[i]) // strides[i] + 1 for i in range(2))
+    taps = kernel_taps(xp, kernel, strides, out_size)
+    out = next(taps)[1].copy()
+    combine = {"max": np.maximum, "min": np.minimum, "avg": np.add}[mode]
+    for _, view in taps:
+        combine(out, view, out=out)
+    if mode == "avg":
+        out /= kernel[0] * kernel[1]  # padding zeros count in the mean, as in torch
+    return out
+    ### END SOLUTION
+
+
+def pool2d_forward(x, kernel_size, stride=None, padding=0, mode="max"):
+    """Forward pass of max or average pooling that keeps what the backward pass needs.
+
+    Inputs:
+    - x, kernel_size, stride, padding: as for pool2d (x float64)
+    - mode: 'max' or 'avg'
+
+    Returns:
+    - out: shape (N, C, H_out, W_out), equal to pool2d(x, kernel_size, stride, padding, mode)
+    - cache: anything you like; it is handed back to pool2d_backward unchanged
+    """
+    ### BEGIN SOLUTION
+    if mode not in ("max", "avg"):
+        raise ValueError(f"pool2d_forward takes mode 'max' or 'avg', got {mode!r}")
+    out = pool2d(x, kernel_size, stride, padding, mode)
+    kernel = as_pair(kernel_size)
+    strides = as_pair(kernel_size if stride is None else stride)
+    pads = as_pair(padding)
+    winner = None
+    if mode == "max":
+        # Which tap holds each window's maximum; on ties the first in row-major window order
+        # wins, as in torch. Visiting the taps backwards leaves the first match in place.
+        xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[0]), (pads[1], pads[1])), constant_values=-np.inf)
+        winner = np.zeros(out.shape, dtype=np.int64)
+        taps = list(kernel_taps(xp, kernel, strides, out.shape[2:]))
+        for (ki, kj), view in reversed(taps):
+            winner[view == out] = ki * kernel[1] + kj
+    return out, (x.shape, kernel, strides, pads, mode, winner)
+    ### END SOLUTION
+
+
+def pool2d_backward(dout, cache):
+    """Gradient of the loss with respect to the pooling's input.
+
+    Max pooling sends each output's gradient to the one input that was the window's maximum
+    (the first one in the window's row-major order on ties); average pooling spreads it evenly,
+    dout / (kh * kw), over the window, padding included. Overlapping windows add up.
+
+    Inputs:
+    - dout: upstream gradient, shape (N, C, H_out, W_out), float64
+    - cache: what pool2d_forward returned with the output
+
+    Returns:
+    - dx: shape (N, C, H, W), float64
+    """
+    ### BEGIN SOLUTION
+    x_shape, kernel, strides, (ph, pw), mode, winner = cache
+    dxp = np.zeros((*x_shape[:2], x_shape[2] + 2 * ph, x_shape[3] + 2 * pw), dtype=dout.dtype)
+    for (ki, kj), view in kernel_taps(dxp, kernel, strides, dout.shape[2:]):
+        if mode == "max":
+            view += np.where(winner == ki * kernel[1] + kj, dout, 0.0)
+        else:
+            view += dout / (kernel[0] * kernel[1])
+    return dxp[:, :, ph:ph + x_shape[2], pw:pw + x_shape[3]]
+    ### END SOLUTION
+
+
+def pooling_demo(x):
+    """The seed homework's demo: a random 4x4 matrix pooled with 2x2 windows (stride 2).
+
+    Print, in this order, a label line and then the matrix for: "original", "max pooling",
+    "average pooling" and "min pooling" (printing a numpy array gives one row per line).
+
+    Inputs:
+    - x: shape (4, 4), float64 (the caller draws it at random)
+
+    Returns:
+    - dict with keys 'original' (4, 4), 'max', 'avg' and 'min' (each 2x2), float64 arrays
+    """
+    ### BEGIN SOLUTION
+    batch = x[None, None]
+    results = {"original": x}
+    for mode in ("max", "avg", "min"):
+        results[mode] = pool2d(batch, 2, mode=mode)[0, 0]
+    for key, label in (("original", "original"), ("max", "max pooling"), ("avg", "average pooling"),
+                       ("min", "min pooling")):
+        print(f"{label}:")
+        print(results[key])
+    return results
+    ### END SOLUTION
