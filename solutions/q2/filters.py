@@ -66,12 +66,11 @@ def plot_sobel(image, path):
     """
     ### BEGIN SOLUTION
     gx, gy, _ = sobel_edges(image)
-    fig, axes = plt.subplots(1, 3, figsize=(12, 4.2))
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4.4), layout="constrained")
     for ax, data, title in zip(axes, (image, gx, gy), ("Original", "Sobel-X", "Sobel-Y")):
         ax.imshow(data, cmap="gray")
         ax.set_title(title)
         ax.axis("off")
-    fig.tight_layout()
     fig.savefig(path, dpi=100)
     return fig
     ### END SOLUTION
