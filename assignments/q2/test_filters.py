@@ -56,14 +56,14 @@ def test_sobel_edges_of_the_camera_photo_match_scipy():
 def test_plot_sobel_draws_and_saves_three_titled_panels(tmp_path):
     image = camera()[::2, ::2]
     path = tmp_path / "sobel.png"
-    summary = probes.figure_summary(filters.plot_sobel(image, str(path)))
+    summary = probes.figure_summary(filters.plot_sobel(image, path))
     assert_equal(summary["axes"], 3, name="the number of panels (axes) in the figure")
     assert_equal([t.strip().lower() for t in summary["titles"]], ["original", "sobel-x", "sobel-y"],
                  name="the panel titles (compared in lower case)")
     for title, shown, expected in zip(("Original", "Sobel-X", "Sobel-Y"), summary["images"], (image, *scipy_sobel(image))):
         assert shown is not None, f"the {title} panel shows no image (draw it with imshow)"
         assert_close(shown, expected, rtol=1e-9, atol=1e-9, name=f"the array shown in the {title} panel")
-    png = probes.png_summary(str(path))
+    png = probes.png_summary(path)
     assert_equal(png["format"], "PNG", name=f"the format of the file written to {path.name}")
     assert png["width"] >= 600 and png["height"] >= 150 and png["width"] > png["height"], (
         f"the PNG is {png['width']}x{png['height']} pixels; expected three panels side by side, at least 600x150")

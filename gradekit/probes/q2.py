@@ -1,4 +1,4 @@
-"""Probes for q2: what a student's matplotlib figure shows, and what the PNG they wrote contains."""
+"""q2's probe of what a student's matplotlib figure shows, and a reader of the PNG the figure was saved to."""
 from __future__ import annotations
 
 from gradekit.probes import probe
@@ -31,9 +31,11 @@ def figure_summary(fig, close: bool = True) -> dict:
     return summary
 
 
-@probe
 def png_summary(path) -> dict:
     """Size and content of a PNG file, so a test can tell a real figure from an empty canvas.
+
+    Not a probe: it reads the file on the test's side, where the harness leaves a file that the
+    student's code wrote to a path the test passed in.
 
     Inputs:
     - path: the PNG's path (str or pathlib.Path)

@@ -52,7 +52,8 @@ def test_sobel_edges_of_small_odd_images():
 @pytest.mark.task("q2.3")
 def test_plot_sobel_of_a_wide_photo(tmp_path):
     image = coffee_gray()[::2, ::2]
-    fig = filters.plot_sobel(image, str(tmp_path / "coffee_sobel.png"))
+    path = tmp_path / "coffee_sobel.png"
+    fig = filters.plot_sobel(image, path)
     shown = probes.figure_summary(fig)
     expected = [image, scipy.ndimage.sobel(image, axis=1), scipy.ndimage.sobel(image, axis=0)]
     assert_equal((shown["axes"], [t.strip().lower() for t in shown["titles"]]),
@@ -60,6 +61,6 @@ def test_plot_sobel_of_a_wide_photo(tmp_path):
     for i, (array, reference) in enumerate(zip(shown["images"], expected)):
         assert array is not None, f"panel {i + 1} shows no image"
         assert_close(array, reference, rtol=1e-9, atol=1e-9, name=f"the array in panel {i + 1} (a 200x300 photo)")
-    png = probes.png_summary(str(tmp_path / "coffee_sobel.png"))
+    png = probes.png_summary(path)
     assert png["format"] == "PNG" and png["width"] > png["height"] >= 150 and png["non_background"] > 0.2, (
         f"expected a non-blank PNG of three panels side by side, found {png}")
