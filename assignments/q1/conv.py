@@ -1,7 +1,9 @@
 """2-D convolution of NCHW batches, written twice: with explicit loops, then vectorized.
 
 Like every deep-learning framework, "convolution" here is cross-correlation: the kernel slides
-over the input WITHOUT being flipped, out[n, f, i, j] = sum_{c, a, b} x_pad[n, c, i*s + a, j*s + b] * w[f, c, a, b] + b[f].
+over the input WITHOUT being flipped:
+
+    out[n, f, i, j] = bias[f] + sum over c, u, v of x_pad[n, c, i*stride + u, j*stride + v] * w[f, c, u, v]
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view

@@ -1,7 +1,9 @@
 """2-D convolution of NCHW batches, written twice: with explicit loops, then vectorized.
 
 Like every deep-learning framework, "convolution" here is cross-correlation: the kernel slides
-over the input WITHOUT being flipped, out[n, f, i, j] = sum_{c, a, b} x_pad[n, c, i*s + a, j*s + b] * w[f, c, a, b] + b[f].
+over the input WITHOUT being flipped:
+
+    out[n, f, i, j] = bias[f] + sum over c, u, v of x_pad[n, c, i*stride + u, j*stride + v] * w[f, c, u, v]
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -24,7 +26,7 @@ def conv2d_naive(x, w, b=None, stride=1, padding=0):
     - out: shape (N, F, H_out, W_out), the dtype of x, with H_out = conv_output_size(H, KH, stride, padding)
     """
     ### BEGIN SOLUTION
-    n_images, _, _, _ = x.shape
+    n_images = x.shape[0]
     n_filters, _, kh, kw = w.shape
     xp, _ = sizes.pad_input(x, kh, kw, stride, padding)
     h_out = (xp.shape[2] - kh) // stride + 1
