@@ -1,0 +1,18 @@
+"""A tiny CNN: one convolution, a ReLU and a linear classifier."""
+import torch
+from torch import nn
+
+
+class TinyNet(nn.Module):
+    """conv (1 -> 4 channels, 3x3, no padding) -> ReLU -> flatten -> linear (4*6*6 -> 10).
+
+    Input: (N, 1, 8, 8) float32. Output: (N, 10) float32 class scores.
+    """
+
+    def __init__(self):
+        super().__init__()
+        raise NotImplementedError("q4.1 not implemented yet: TinyNet.__init__")
+
+    def forward(self, x):
+        """Inputs: x, shape (N, 1, 8, 8), float32. Returns: scores, shape (N, 10), float32."""
+        raise NotImplementedError("q4.2 not implemented yet: TinyNet.forward")
