@@ -10,12 +10,12 @@ from gradekit.testing import assert_close, assert_gradient, numeric_gradient
 bn = gradekit.submission("q3.batchnorm")
 
 
-def feature_maps(rng, shape, dtype=np.float64):
+def feature_maps(rng, shape):
     """Activations whose channels have different means and spreads, as a conv layer's output has."""
     channels = shape[1]
     shift = rng.uniform(-3, 3, channels)[None, :, None, None]
     spread = rng.uniform(0.5, 4, channels)[None, :, None, None]
-    return (shift + spread * rng.standard_normal(shape)).astype(dtype)
+    return shift + spread * rng.standard_normal(shape)
 
 
 def torch_batch_norm(x, gamma, beta, bn_param):
@@ -46,39 +46,39 @@ def check_against_torch(x, gamma, beta, bn_param, rtol=1e-10, atol=1e-12):
         assert np.array_equal(bn_param[key], value), f"{call} modified bn_param[{key!r}]; return the new values instead"
 
 
-def layer_state(rng, channels, mode, momentum=0.1, eps=1e-5):
-    """gamma, beta and a bn_param with running statistics that are not the defaults."""
+def layer_case(seed, shape, mode, momentum=0.1, eps=1e-5):
+    """x, gamma, beta and a bn_param whose running statistics are not the defaults."""
+    rng = np.random.default_rng(seed)
+    x = feature_maps(rng, shape)
+    channels = shape[1]
     gamma = rng.uniform(0.5, 2.0, channels)
     beta = rng.uniform(-1.0, 1.0, channels)
     bn_param = {"mode": mode, "eps": eps, "momentum": momentum,
                 "running_mean": rng.uniform(-1, 1, channels), "running_var": rng.uniform(0.5, 2, channels)}
-    return gamma, beta, bn_param
+    return x, gamma, beta, bn_param
+
+
+def backward_case(seed, shape):
+    """A train-mode case, an upstream gradient, and the submission's (dx, dgamma, dbeta) for it."""
+    x, gamma, beta, bn_param = layer_case(seed, shape, "train")
+    dout = np.random.default_rng(seed + 1).standard_normal(shape)
+    _, cache, _ = bn.batchnorm_forward(x, gamma, beta, bn_param)
+    return x, gamma, beta, bn_param, dout, bn.batchnorm_backward(dout, cache)
 
 
 @pytest.mark.task("q3.1")
 def test_train_forward_matches_torch_output_and_running_statistics():
-    rng = np.random.default_rng(31)
-    x = feature_maps(rng, (4, 3, 5, 6))
-    gamma, beta, bn_param = layer_state(rng, 3, "train")
-    check_against_torch(x, gamma, beta, bn_param)
+    check_against_torch(*layer_case(31, (4, 3, 5, 6), "train"))
 
 
 @pytest.mark.task("q3.2")
 def test_eval_forward_uses_the_running_statistics():
-    rng = np.random.default_rng(32)
-    x = feature_maps(rng, (3, 4, 5, 5))
-    gamma, beta, bn_param = layer_state(rng, 4, "eval")
-    check_against_torch(x, gamma, beta, bn_param)
+    check_against_torch(*layer_case(32, (3, 4, 5, 5), "eval"))
 
 
 @pytest.mark.task("q3.3")
 def test_backward_matches_the_numeric_gradient():
-    rng = np.random.default_rng(33)
-    x = feature_maps(rng, (2, 3, 4, 5))
-    gamma, beta, bn_param = layer_state(rng, 3, "train")
-    dout = rng.standard_normal(x.shape)
-    _, cache, _ = bn.batchnorm_forward(x, gamma, beta, bn_param)
-    dx, dgamma, dbeta = bn.batchnorm_backward(dout, cache)
+    x, gamma, beta, bn_param, dout, (dx, dgamma, dbeta) = backward_case(33, (2, 3, 4, 5))
 
     def out_of(x_, gamma_, beta_):
         return bn.batchnorm_forward(x_, gamma_, beta_, bn_param)[0]
@@ -90,13 +90,7 @@ def test_backward_matches_the_numeric_gradient():
 
 @pytest.mark.task("q3.3")
 def test_backward_matches_torch_autograd():
-    rng = np.random.default_rng(34)
-    x = feature_maps(rng, (3, 2, 4, 3))
-    gamma, beta, bn_param = layer_state(rng, 2, "train")
-    dout = rng.standard_normal(x.shape)
-    _, cache, _ = bn.batchnorm_forward(x, gamma, beta, bn_param)
-    dx, dgamma, dbeta = bn.batchnorm_backward(dout, cache)
-
+    x, gamma, beta, bn_param, dout, (dx, dgamma, dbeta) = backward_case(34, (3, 2, 4, 3))
     tx, tg, tb = (torch.tensor(v, requires_grad=True) for v in (x, gamma, beta))
     F.batch_norm(tx, None, None, tg, tb, training=True, eps=bn_param["eps"]).backward(torch.tensor(dout))
     for name, got, expected in (("dx", dx, tx.grad), ("dgamma", dgamma, tg.grad), ("dbeta", dbeta, tb.grad)):

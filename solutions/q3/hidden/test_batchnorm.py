@@ -44,20 +44,28 @@ def tolerance(dtype):
     return {"rtol": 1e-10, "atol": 1e-12} if dtype == np.float64 else {"rtol": 2e-5, "atol": 2e-5}
 
 
+def run_case(case, seed, mode):
+    """Run CASES[case] through the submission; return x, its out and running dict, the matching
+    nn.BatchNorm2d (in the same mode, not yet run) and a description of the call."""
+    shape, dtype, momentum, eps = CASES[case]
+    x, gamma, beta, mean, var = case_data(seed + case, shape, dtype)
+    param = {"mode": mode, "momentum": momentum, "eps": eps, "running_mean": mean, "running_var": var}
+    out, _, running = bn.batchnorm_forward(x, gamma, beta, param)
+    layer = torch_layer(gamma, beta, mean, var, momentum, eps, train=mode == "train")
+    call = f"batchnorm_forward(shape {shape}, {np.dtype(dtype).name}, momentum={momentum}, eps={eps}, {mode!r})"
+    return x, out, running, layer, call
+
+
 @pytest.mark.task("q3.1")
 @pytest.mark.parametrize("case", range(len(CASES)))
 def test_train_forward_against_batchnorm2d(case):
-    shape, dtype, momentum, eps = CASES[case]
-    x, gamma, beta, mean, var = case_data(100 + case, shape, dtype)
-    param = {"mode": "train", "momentum": momentum, "eps": eps, "running_mean": mean, "running_var": var}
-    out, _, running = bn.batchnorm_forward(x, gamma, beta, param)
-    layer = torch_layer(gamma, beta, mean, var, momentum, eps, train=True)
+    x, out, running, layer, call = run_case(case, 100, "train")
+    tol = tolerance(x.dtype)
     with torch.no_grad():
-        expected = layer(torch.from_numpy(x))
-    call = f"batchnorm_forward(shape {shape}, {np.dtype(dtype).name}, momentum={momentum}, eps={eps}, 'train')"
-    assert_close(out, expected, name=f"out of {call}", **tolerance(dtype))
-    assert_close(running["running_mean"], layer.running_mean, name=f"running_mean of {call}", **tolerance(dtype))
-    assert_close(running["running_var"], layer.running_var, name=f"running_var of {call}", **tolerance(dtype))
+        expected = layer(torch.from_numpy(x))  # a train-mode layer updates its running buffers as it runs
+    assert_close(out, expected, name=f"out of {call}", **tol)
+    assert_close(running["running_mean"], layer.running_mean, name=f"running_mean of {call}", **tol)
+    assert_close(running["running_var"], layer.running_var, name=f"running_var of {call}", **tol)
 
 
 @pytest.mark.task("q3.1")
@@ -82,16 +90,12 @@ def test_three_training_steps_chain_the_running_statistics():
 @pytest.mark.task("q3.2")
 @pytest.mark.parametrize("case", range(len(CASES)))
 def test_eval_forward_against_batchnorm2d(case):
-    shape, dtype, momentum, eps = CASES[case]
-    x, gamma, beta, mean, var = case_data(200 + case, shape, dtype)
-    param = {"mode": "eval", "momentum": momentum, "eps": eps, "running_mean": mean, "running_var": var}
-    out, _, running = bn.batchnorm_forward(x, gamma, beta, param)
+    x, out, running, layer, call = run_case(case, 200, "eval")
     with torch.no_grad():
-        expected = torch_layer(gamma, beta, mean, var, momentum, eps, train=False)(torch.from_numpy(x))
-    call = f"batchnorm_forward(shape {shape}, {np.dtype(dtype).name}, eps={eps}, 'eval')"
-    assert_close(out, expected, name=f"out of {call}", **tolerance(dtype))
-    assert_close(running["running_mean"], mean, rtol=0, atol=0, name=f"running_mean of {call} (unchanged)")
-    assert_close(running["running_var"], var, rtol=0, atol=0, name=f"running_var of {call} (unchanged)")
+        expected = layer(torch.from_numpy(x))
+    assert_close(out, expected, name=f"out of {call}", **tolerance(x.dtype))
+    assert_close(running["running_mean"], layer.running_mean, rtol=0, atol=0, name=f"running_mean of {call} (unchanged)")
+    assert_close(running["running_var"], layer.running_var, rtol=0, atol=0, name=f"running_var of {call} (unchanged)")
 
 
 @pytest.mark.task("q3.2")
