@@ -5,6 +5,8 @@ Padding adds `padding` pixels on every side that max and min pooling ignore (the
 and +inf) and that average pooling counts as zeros (torch's default, count_include_pad=True).
 The output has floor((H + 2 * padding - kernel) / stride) + 1 rows (torch's ceil_mode=False).
 """
+import functools
+
 import numpy as np
 
 FILL = {"max": -np.inf, "min": np.inf, "avg": 0.0}
@@ -15,9 +17,28 @@ def as_pair(value):
     return (int(value), int(value)) if np.ndim(value) == 0 else (int(value[0]), int(value[1]))
 
 
+def axis_taps(x, axis, kernel, stride, out_len):
+    """The views of x that one window position (tap) sees along one axis, tap by tap.
+
+    Inputs:
+    - x: an array, e.g. a padded (N, C, Hp, Wp) batch
+    - axis: the axis the windows slide along (2 for rows, 3 for columns)
+    - kernel, stride: the window's length and step along that axis (ints)
+    - out_len: the number of window positions along that axis
+
+    Yields:
+    - for t = 0 .. kernel - 1: x[..., t : t + stride * (out_len - 1) + 1 : stride, ...] (a view, with
+      out_len entries along `axis`: entry i is the t-th element of window i)
+    """
+    for t in range(kernel):
+        index = [slice(None)] * x.ndim
+        index[axis] = slice(t, t + stride * (out_len - 1) + 1, stride)
+        yield x[tuple(index)]
+
+
 def kernel_taps(x_padded, kernel_size, stride, out_size):
-    """Walk over the kernel's taps: for each offset (ki, kj) in the window, in row-major order,
-    the strided view of every input pixel that this tap sees, one per output position.
+    """The same in 2-D: for each offset (ki, kj) of the window, in row-major order, the view of
+    every pixel that this offset covers, one per output position.
 
     Inputs:
     - x_padded: shape (N, C, Hp, Wp), the padded input
@@ -25,12 +46,11 @@ def kernel_taps(x_padded, kernel_size, stride, out_size):
     - out_size: (H_out, W_out)
 
     Yields:
-    - (ki, kj), view of shape (N, C, H_out, W_out) (a view: writing into it writes into x_padded)
+    - ((ki, kj), view of shape (N, C, H_out, W_out)); writing into the view writes into x_padded
     """
-    (kh, kw), (sh, sw), (ho, wo) = kernel_size, stride, out_size
-    for ki in range(kh):
-        for kj in range(kw):
-            yield (ki, kj), x_padded[:, :, ki:ki + sh * (ho - 1) + 1:sh, kj:kj + sw * (wo - 1) + 1:sw]
+    for ki, rows in enumerate(axis_taps(x_padded, 2, kernel_size[0], stride[0], out_size[0])):
+        for kj, view in enumerate(axis_taps(rows, 3, kernel_size[1], stride[1], out_size[1])):
+            yield (ki, kj), view
 
 
 def pool2d(x, kernel_size, stride=None, padding=0, mode="max"):
@@ -51,16 +71,17 @@ def pool2d(x, kernel_size, stride=None, padding=0, mode="max"):
     kernel = as_pair(kernel_size)
     strides = as_pair(kernel_size if stride is None else stride)
     ph, pw = as_pair(padding)
-    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=FILL[mode])
-    out_size = tuple((xp.shape[2 + i] - kernel[i]) // strides[i] + 1 for i in range(2))
-    taps = kernel_taps(xp, kernel, strides, out_size)
-    out = next(taps)[1].copy()
+    out = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=FILL[mode])
     combine = {"max": np.maximum, "min": np.minimum, "avg": np.add}[mode]
-    for _, view in taps:
-        combine(out, view, out=out)
+    # Max, min and sum are separable: pool along the columns, then along the rows, which takes
+    # kh + kw passes over the data instead of kh * kw.
+    for axis in (3, 2):
+        k, s = kernel[axis - 2], strides[axis - 2]
+        taps = axis_taps(out, axis, k, s, (out.shape[axis] - k) // s + 1)
+        out = functools.reduce(combine, taps)
     if mode == "avg":
-        out /= kernel[0] * kernel[1]  # padding zeros count in the mean, as in torch
-    return out
+        out = out / (kernel[0] * kernel[1])  # padding zeros count in the mean, as in torch
+    return out.astype(x.dtype, copy=False)
     ### END SOLUTION
 
 
