@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 import scipy.ndimage
-import skimage.data
 
 import gradekit
+from gradekit import data
 from gradekit.probes import q2 as probes
 from gradekit.testing import assert_close, assert_equal
 
@@ -12,8 +12,8 @@ filters = gradekit.submission("q2.filters")
 
 
 def camera():
-    """The cameraman photo, 512x512 grayscale, as float64 in [0, 1]."""
-    return skimage.data.camera().astype(np.float64) / 255.0
+    """scikit-image's cameraman photo, 512x512 grayscale, as float64 in [0, 1]."""
+    return data.photo("camera", gray=True).astype(np.float64) / 255.0
 
 
 def scipy_sobel(image):

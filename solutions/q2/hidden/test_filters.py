@@ -2,10 +2,9 @@
 import numpy as np
 import pytest
 import scipy.ndimage
-import skimage.color
-import skimage.data
 
 import gradekit
+from gradekit import data
 from gradekit.probes import q2 as probes
 from gradekit.testing import assert_close, assert_equal
 
@@ -13,8 +12,8 @@ filters = gradekit.submission("q2.filters")
 
 
 def coffee_gray():
-    """skimage's coffee photo (400x600, RGB) as grayscale float64 in [0, 1]: wider than tall."""
-    return skimage.color.rgb2gray(skimage.data.coffee())
+    """scikit-image's coffee photo (400x600) in grayscale, float64 in [0, 1]: wider than tall."""
+    return data.photo("coffee", gray=True).astype(np.float64) / 255.0
 
 
 @pytest.mark.task("q2.1")
