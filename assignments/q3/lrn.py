@@ -5,8 +5,9 @@ power of the energy of its neighbouring channels at the same pixel:
 
     b_c = a_c / (k + alpha * sum_{j in W(c)} a_j ** 2) ** beta,   k=2, n=5, alpha=1e-4, beta=0.75
 
-W(c) is a window of n channels around c, clipped at the first and last channel. For an even n
-the window is [c - n//2, c + (n-1)//2], as in PyTorch and Caffe.
+W(c) is a window of n channels centred on c, clipped at the first and last channel, so n is odd.
+PyTorch (and Caffe) also accept an even n, with the window [c - n//2, c + (n-1)//2]; here the
+'torch' convention does the same.
 
 Two conventions exist for alpha:
 - 'alexnet' (the paper): alpha multiplies the sum itself;
@@ -36,7 +37,8 @@ def lrn_forward(x, size=5, alpha=1e-4, beta=0.75, k=2.0, convention="alexnet"):
 
     Inputs:
     - x: activations, shape (N, C, H, W), float64 or float32
-    - size: n, the number of channels in the window (any C, also C < n)
+    - size: n, the number of channels in the window (any C, also C < n); odd for 'alexnet',
+      any for 'torch' (an even window reaches one channel further down than up)
     - alpha, beta, k: floats of the formula above (AlexNet: 1e-4, 0.75, 2)
     - convention: 'alexnet' (alpha times the window sum) or 'torch' (alpha / size times the window
       sum, which equals torch.nn.functional.local_response_norm with the same size, alpha, beta, k)

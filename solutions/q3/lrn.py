@@ -5,8 +5,9 @@ power of the energy of its neighbouring channels at the same pixel:
 
     b_c = a_c / (k + alpha * sum_{j in W(c)} a_j ** 2) ** beta,   k=2, n=5, alpha=1e-4, beta=0.75
 
-W(c) is a window of n channels around c, clipped at the first and last channel. For an even n
-the window is [c - n//2, c + (n-1)//2], as in PyTorch and Caffe.
+W(c) is a window of n channels centred on c, clipped at the first and last channel, so n is odd.
+PyTorch (and Caffe) also accept an even n, with the window [c - n//2, c + (n-1)//2]; here the
+'torch' convention does the same.
 
 Two conventions exist for alpha:
 - 'alexnet' (the paper): alpha multiplies the sum itself;
@@ -30,13 +31,15 @@ def channel_window_sum(a, before, after):
     """
     ### BEGIN SOLUTION
     channels = a.shape[1]
-    # Prefix sums along the channels turn every window sum into one subtraction, whatever n is.
-    prefix = np.zeros((a.shape[0], channels + 1) + a.shape[2:], dtype=a.dtype)
-    np.cumsum(a, axis=1, out=prefix[:, 1:])
-    c = np.arange(channels)
-    upper = np.minimum(c + after + 1, channels)
-    lower = np.maximum(c - before, 0)
-    return prefix[:, upper] - prefix[:, lower]
+    sums = np.zeros_like(a)
+    # One shifted add per offset of the window: before + after + 1 passes over the whole array, no
+    # loop over channels. Plain additions keep the sums exact (prefix sums would subtract large
+    # running totals from each other).
+    for offset in range(-before, after + 1):
+        first, stop = max(0, -offset), min(channels, channels - offset)  # channels c whose c + offset exists
+        if first < stop:
+            sums[:, first:stop] += a[:, first + offset:stop + offset]
+    return sums
     ### END SOLUTION
 
 
@@ -45,7 +48,8 @@ def lrn_forward(x, size=5, alpha=1e-4, beta=0.75, k=2.0, convention="alexnet"):
 
     Inputs:
     - x: activations, shape (N, C, H, W), float64 or float32
-    - size: n, the number of channels in the window (any C, also C < n)
+    - size: n, the number of channels in the window (any C, also C < n); odd for 'alexnet',
+      any for 'torch' (an even window reaches one channel further down than up)
     - alpha, beta, k: floats of the formula above (AlexNet: 1e-4, 0.75, 2)
     - convention: 'alexnet' (alpha times the window sum) or 'torch' (alpha / size times the window
       sum, which equals torch.nn.functional.local_response_norm with the same size, alpha, beta, k)
@@ -57,9 +61,13 @@ def lrn_forward(x, size=5, alpha=1e-4, beta=0.75, k=2.0, convention="alexnet"):
     ### BEGIN SOLUTION
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+    if convention == "alexnet" and size % 2 == 0:
+        raise ValueError(f"the 'alexnet' convention centres its window on the channel: size must be odd, got {size}")
     weight = alpha if convention == "alexnet" else alpha / size
-    scale = k + weight * channel_window_sum(x * x, size // 2, (size - 1) // 2)
-    factor = scale ** -beta
+    scale = channel_window_sum(x * x, size // 2, (size - 1) // 2)
+    scale *= weight  # in place: these arrays are as large as x
+    scale += k
+    factor = np.power(scale, -beta)
     out = x * factor
     cache = (x, scale, factor, weight, beta, size)
     return out, cache
