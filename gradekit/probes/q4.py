@@ -76,8 +76,9 @@ def kernel_same_conv_shape(input_shape, spec) -> tuple:
 
     groups = spec.get("groups", 1)
     weight = torch.zeros(spec["filters"], input_shape[0] // groups, *_pair(spec["kernel"]))
-    out = ops.conv2d(torch.zeros(1, *input_shape), weight, None, stride=spec.get("stride", 1),
-                     padding="same", groups=groups)
+    with torch.no_grad():
+        out = ops.conv2d(torch.zeros(1, *input_shape), weight, None, stride=spec.get("stride", 1),
+                         padding="same", groups=groups)
     return tuple(out.shape[1:])
 
 
