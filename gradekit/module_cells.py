@@ -215,6 +215,33 @@ def order_modules(modules: list[Module]) -> list[Module]:
     return done
 
 
+def _task_marks(path: Path) -> set[str] | None:
+    """Task ids of the ``task("qN.k")`` marks in a test file; None when one is not a plain string."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except SyntaxError:
+        return None
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "task":
+            arg = node.args[0] if node.args else None
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                return None
+            found.add(arg.value)
+    return found or None
+
+
+def test_files_of_task(task_id: str, files: list[Path]) -> list[Path]:
+    """The test files that can hold tests of ``task_id``: those marking it, and any file whose
+    marks cannot be read without running it (pytest's --task then picks the task's tests)."""
+    selected = []
+    for path in files:
+        marks = _task_marks(path)
+        if marks is None or task_id in marks:
+            selected.append(path)
+    return selected
+
+
 def modules_used_by_tests(test_files: list[Path]) -> dict[str, set[str]]:
     """task id -> the question's modules that the test files marked with that task load."""
     used: dict[str, set[str]] = {}

@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from gradekit import source_notebook
+from gradekit.nbgrader_cells import NBGRADER_SANITIZE
 from gradekit.notebook import INSTRUCTOR_DIR, PART_GLOB, PARTS_DIR, TESTS_DIR
 from gradekit.questions import TaskTableError, question_folders
 from gradekit.stubs import StubError, solution_files
@@ -30,6 +31,7 @@ from gradekit.targets import TargetError, find_course_root
 
 CONFIG_BEGIN = "# --- gradekit settings: rewritten by `gradekit nbgrader`; put your own settings below ---"
 CONFIG_END = "# --- end of gradekit settings ---"
+SANITIZE_LINES = "\n".join(f"    {name!r}," for name in NBGRADER_SANITIZE)
 CONFIG_BLOCK = f'''{CONFIG_BEGIN}
 c = get_config()  # noqa: F821 (nbgrader defines get_config)
 # Cells save the student's code as {PARTS_DIR}/{PART_GLOB} when they run. Those files are rebuilt from
@@ -37,8 +39,12 @@ c = get_config()  # noqa: F821 (nbgrader defines get_config)
 # solutions, and into autograded/ code that the submitted notebook no longer holds.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "{PART_GLOB}",
                             ".pytest_cache"]
-# A deleted test cell is put back (after the solution or test cell before it) and still graded.
+# A deleted test cell is put back (after the solution or test cell before it) and still graded;
+# a deleted solution cell first gets an empty stand-in, so that this works when both were deleted.
 c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+{SANITIZE_LINES}
+]
 # One cell runs one task's tests; past 10 minutes the kernel is interrupted (an infinite loop, say)
 # and the rest of the notebook is still graded.
 c.Execute.timeout = 600

@@ -108,7 +108,7 @@ def assemble(question: str, out: Path, folder: str | Path = ".") -> Assembly:
                 continue
             lines.setdefault(module, []).append((line, part))
             texts.append(text)
-            line += text.count("\n") + 1 + PART_SEPARATOR.count("\n")
+            line += text.count("\n") + PART_SEPARATOR.count("\n")
         (target / f"{module}.py").write_text(PART_SEPARATOR.join(texts) + "\n", encoding="utf-8")
     return Assembly(Path(out), problems, lines)
 
@@ -127,17 +127,28 @@ def find_instructor_folder(question: str, start: str | Path = ".") -> Path:
 
 def _pytest_command(question: str, task_id: str, against: Path, report: Path, hidden: bool,
                     folder: Path) -> tuple[list[str], Path]:
-    """The harness's own command line for one task, and the folder to run it in."""
-    common = ["--task", task_id, "--against", str(against), "--gradekit-json", str(report),
-              "-c", "pytest.ini", "--rootdir", ".", "-q", "--no-header", "--no-scoreboard", "--color=no",
-              "-p", "no:cacheprovider",
-              # hypothesis's pytest plugin costs seconds to import and only adds reporting; a test
-              # that uses hypothesis still imports it (and @given still works) without the plugin.
-              "-p", "no:hypothesispytest"]
+    """The harness's command line for one task, and the folder to run it in.
+
+    Only the test files that mark the task are given to pytest (with ``--task`` still selecting its
+    tests): collecting the others would import what they need (torch, the kernels) for nothing.
+    Visible files come before hidden ones, as with ``--with-hidden``.
+    """
+    from gradekit.module_cells import test_files_of_task
+
     if hidden:
         root = find_instructor_folder(question, folder)
-        return [sys.executable, "-m", "pytest", f"assignments/{question}", "--with-hidden", *common], root
-    return [sys.executable, "-m", "pytest", question, *common], (folder / TESTS_DIR).resolve()
+        files = sorted((root / "assignments" / question).glob("test_*.py"))
+        files += sorted((root / "solutions" / question / "hidden").glob("test_*.py"))
+    else:
+        root = (folder / TESTS_DIR).resolve()
+        files = sorted((root / question).glob("test_*.py"))
+    selected = [str(p.relative_to(root)) for p in test_files_of_task(task_id, files)]
+    return [sys.executable, "-m", "pytest", *selected, "--task", task_id, "--against", str(against),
+            "--gradekit-json", str(report), "-c", "pytest.ini", "--rootdir", ".", "-q", "--no-header",
+            "--no-scoreboard", "--color=no", "-p", "no:cacheprovider",
+            # hypothesis's pytest plugin costs seconds to import and only adds reporting; a test
+            # that uses hypothesis still imports it (and @given still works) without the plugin.
+            "-p", "no:hypothesispytest"], root
 
 
 def _run(command: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess | None:

@@ -1,12 +1,14 @@
 """The fixture question through real nbgrader: generate, submit, autograde, feedback, gradebook, export.
 
-Six students, each a release notebook edited the way students do:
+Seven students, each a release notebook edited the way students do:
 - alice solves everything and answers the written prompt;
 - bob submits the release untouched;
 - carol solves q1.1 only;
 - dave deletes q1.1's test cell and rewrites q1.2's test cell to print "all tests passed"; his add
   fails only the hidden broadcasting test (2 of q1.1's 3 tests pass) and q1.2 is left as the stub;
 - erin solves everything, then deletes q1.1's solution cell;
+- gina solves everything, then deletes q1.2's solution cell and its test cell (a pair that nbgrader
+  alone cannot put back: it would stop grading the notebook);
 - frank solves everything with code that floods stderr with warnings, and adds a cell that loops forever.
 
 Expected points are hand-derived from tasks.toml (q1.1: 40 points over 3 tests, q1.2: 60).
@@ -52,6 +54,7 @@ def graded(fixture_course):
                                              "q1_2_tests": 'print("all tests passed")'},
                                  delete=["q1_1_tests"]))
     course.submit("erin", Q, sub(Q, solved="all", delete=["q1_1_arith_add"]))
+    course.submit("gina", Q, sub(Q, solved="all", delete=["q1_2_stats_mean_of_sums", "q1_2_tests"]))
     course.submit("frank", Q, sub(Q, solved="all", replace={"q1_1_arith_add": NOISY_ADD},
                                   insert_after={"q1_1_tests": "while True:\n    pass"}))
     course.nbgrader("autograde", Q, "--force", f"--Execute.timeout={CELL_TIMEOUT}")
@@ -94,6 +97,7 @@ def test_feedback_hides_the_hidden_tests(graded):
 
 def test_deleted_solution_cell_costs_only_its_task(graded):
     assert graded.task_points(Q, "erin") == {"q1.1": 0, "q1.2": 60}
+    assert graded.task_points(Q, "gina") == {"q1.1": 40, "q1.2": 0}
 
 
 def test_stderr_warnings_and_an_infinite_loop_cost_nothing(graded):
