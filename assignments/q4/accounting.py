@@ -88,11 +88,11 @@ def layer_params(input_shape, spec):
     raise NotImplementedError("q4.2 not implemented yet: layer_params")
 
 
-def multiply_adds(input_shape, output_shape, spec):
+def multiply_adds(input_shape, out_shape, spec):
     """Multiply-accumulate operations (MACs) one layer performs for one instance.
 
     Inputs:
-    - input_shape, output_shape: tuples of ints, what the layer receives and produces
+    - input_shape, out_shape: tuples of ints, what the layer receives and produces
     - spec: a layer spec dict
 
     Returns:

@@ -122,11 +122,11 @@ def layer_params(input_shape, spec):
     ### END SOLUTION
 
 
-def multiply_adds(input_shape, output_shape, spec):
+def multiply_adds(input_shape, out_shape, spec):
     """Multiply-accumulate operations (MACs) one layer performs for one instance.
 
     Inputs:
-    - input_shape, output_shape: tuples of ints, what the layer receives and produces
+    - input_shape, out_shape: tuples of ints, what the layer receives and produces
     - spec: a layer spec dict
 
     Returns:
@@ -137,7 +137,7 @@ def multiply_adds(input_shape, output_shape, spec):
     layer = normalized(spec)
     if layer["kind"] == "conv":
         per_output = layer["kernel"][0] * layer["kernel"][1] * (input_shape[0] // layer["groups"])
-        return math.prod(output_shape) * per_output
+        return math.prod(out_shape) * per_output
     if layer["kind"] == "linear":
         return input_shape[0] * layer["units"]
     return 0

@@ -5,5 +5,5 @@ LOSES = ["q4.3"]
 _correct_multiply_adds = multiply_adds
 
 
-def multiply_adds(input_shape, output_shape, spec):
-    return _correct_multiply_adds(input_shape, output_shape, {**spec, "groups": 1} if spec["kind"] == "conv" else spec)
+def multiply_adds(input_shape, out_shape, spec):
+    return _correct_multiply_adds(input_shape, out_shape, {**spec, "groups": 1} if spec["kind"] == "conv" else spec)
