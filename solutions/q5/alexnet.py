@@ -1,0 +1,91 @@
+"""AlexNet as published (Krizhevsky, Sutskever and Hinton, 2012), on 227x227 RGB inputs.
+
+    conv1 96@11x11/4 -> ReLU -> LRN -> max pool 3x3/2      55 -> 27
+    conv2 256@5x5 pad 2 -> ReLU -> LRN -> max pool 3x3/2   27 -> 13
+    conv3 384@3x3 pad 1 -> ReLU                            13
+    conv4 384@3x3 pad 1 -> ReLU                            13
+    conv5 256@3x3 pad 1 -> ReLU -> max pool 3x3/2          13 -> 6
+    fc6 9216 -> 4096 -> ReLU -> dropout 0.5
+    fc7 4096 -> 4096 -> ReLU -> dropout 0.5
+    fc8 4096 -> num_classes (logits; softmax gives the class probabilities)
+
+The paper trained on two GPUs: conv2, conv4 and conv5 only see the maps of their own GPU,
+which is a grouped convolution with groups=2 (60,965,224 parameters for 1000 classes instead of
+62,378,344). The paper's "224x224" input only works out with 227 (or with padding): (227 - 11) / 4 + 1 = 55.
+"""
+import torch
+import torch.nn as nn
+
+from gradekit import ops
+
+
+class AlexNet(nn.Module):
+    """AlexNet from torch.nn layers and gradekit's local response normalization.
+
+    Build it from nn.Conv2d, nn.ReLU, ops.LocalResponseNorm (size 5, alpha 1e-4, beta 0.75, k 2,
+    convention 'alexnet': the paper's formula), nn.MaxPool2d(3, 2), nn.Flatten, nn.Linear and
+    nn.Dropout(0.5) modules, in the order of the table above.
+
+    Inputs of __init__:
+    - num_classes: size of the output layer (1000 for ImageNet)
+    - groups: 1 for one device, 2 for the paper's two-GPU split of conv2, conv4 and conv5
+
+    Inputs of forward:
+    - x: images, shape (N, 3, 227, 227), float32
+
+    Returns of forward:
+    - logits, shape (N, num_classes), float32
+    """
+
+    def __init__(self, num_classes=1000, groups=1):
+        super().__init__()
+        ### BEGIN SOLUTION
+        def lrn():
+            return ops.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0, convention="alexnet")
+
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 96, kernel_size=11, stride=4),
+            nn.ReLU(inplace=True),
+            lrn(),
+            nn.MaxPool2d(kernel_size=3, stride=2),  # overlapping: the window (3) is larger than the stride (2)
+            nn.Conv2d(96, 256, kernel_size=5, padding=2, groups=groups),
+            nn.ReLU(inplace=True),
+            lrn(),
+            nn.MaxPool2d(kernel_size=3, stride=2),
+            nn.Conv2d(256, 384, kernel_size=3, padding=1),  # conv3 reads both GPUs' maps
+            nn.ReLU(inplace=True),
+            nn.Conv2d(384, 384, kernel_size=3, padding=1, groups=groups),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(384, 256, kernel_size=3, padding=1, groups=groups),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(kernel_size=3, stride=2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(256 * 6 * 6, 4096),
+            nn.ReLU(inplace=True),
+            nn.Dropout(0.5),
+            nn.Linear(4096, 4096),
+            nn.ReLU(inplace=True),
+            nn.Dropout(0.5),
+            nn.Linear(4096, num_classes),
+        )
+        ### END SOLUTION
+
+    def forward(self, x):
+        ### BEGIN SOLUTION
+        return self.classifier(self.features(x))
+        ### END SOLUTION
+
+    def predict_proba(self, x):
+        """Class probabilities: the softmax of forward's logits over the classes.
+
+        Inputs:
+        - x: images, shape (N, 3, 227, 227), float32
+
+        Returns:
+        - probabilities, shape (N, num_classes), float32, each row summing to 1
+        """
+        ### BEGIN SOLUTION
+        return torch.softmax(self(x), dim=1)
+        ### END SOLUTION
