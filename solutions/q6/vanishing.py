@@ -1,0 +1,122 @@
+"""The vanishing-gradient experiment: how much gradient reaches the first layer of a deep network?
+
+Backpropagation multiplies, layer by layer, the local derivatives on the way from the loss to a
+weight. A sigmoid's derivative is at most 1/4, so in a deep sigmoid net the product shrinks
+geometrically and the first layers barely learn. ReLU passes a gradient of 1 where it is active,
+but with PyTorch's default initialization each layer still shrinks the signal. A residual layer
+h + f(h) has the derivative I + f'(h): the identity path carries the gradient back undiminished.
+"""
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no window, works on a server
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.ticker import MaxNLocator
+import torch.nn as nn
+import torch.nn.functional as F
+
+KINDS = ("sigmoid", "relu", "residual")
+
+
+class DeepNet(nn.Module):
+    """A deep fully connected net of one of three kinds, with PyTorch's default initialization.
+
+    Attributes:
+    - layers: nn.ModuleList of `depth` nn.Linear layers, in forward order:
+      Linear(in_features, width), depth - 2 times Linear(width, width), Linear(width, num_classes)
+
+    Forward, for x of shape (N, in_features), float32, with h = act(layers[0](x)):
+    - 'sigmoid': h = sigmoid(layers[i](h)) for every hidden layer i
+    - 'relu':    h = relu(layers[i](h))
+    - 'residual': h = h + relu(layers[i](h))   (act = relu for the first layer too)
+    and returns logits = layers[-1](h), shape (N, num_classes).
+    """
+
+    def __init__(self, kind, depth=20, width=32, in_features=16, num_classes=4):
+        super().__init__()
+        ### BEGIN SOLUTION
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        self.kind = kind
+        sizes = [in_features] + [width] * (depth - 1) + [num_classes]
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+        ### END SOLUTION
+
+    def forward(self, x):
+        ### BEGIN SOLUTION
+        act = torch.sigmoid if self.kind == "sigmoid" else torch.relu
+        h = act(self.layers[0](x))
+        for layer in self.layers[1:-1]:
+            h = h + torch.relu(layer(h)) if self.kind == "residual" else act(layer(h))
+        return self.layers[-1](h)
+        ### END SOLUTION
+
+
+def layer_gradient_norms(model, x, y):
+    """Per-layer gradient norms of the mean cross-entropy loss.
+
+    Inputs:
+    - model: a DeepNet
+    - x: inputs, shape (N, in_features), float32
+    - y: labels, shape (N,), int64
+
+    Returns:
+    - list of float, one per model.layers[i] in order: the Frobenius norm of d loss / d weight
+      (gradients left by earlier calls must not add up: clear them first)
+    """
+    ### BEGIN SOLUTION
+    model.zero_grad(set_to_none=True)
+    F.cross_entropy(model(x), y).backward()
+    return [layer.weight.grad.norm().item() for layer in model.layers]
+    ### END SOLUTION
+
+
+def vanishing_gradient_experiment(depth=20, width=32, seed=0):
+    """Gradient norms per layer of the three kinds of DeepNet, on the same random batch.
+
+    For each kind in KINDS order: torch.manual_seed(seed), then build DeepNet(kind, depth, width)
+    (in_features 16, 4 classes). The batch: a torch.Generator seeded with seed + 1 draws
+    x = torch.randn(64, 16, generator=g), then y = torch.randint(0, 4, (64,), generator=g).
+
+    Returns:
+    - dict mapping 'sigmoid', 'relu' and 'residual' to their `layer_gradient_norms` (lists of depth floats)
+    """
+    ### BEGIN SOLUTION
+    g = torch.Generator().manual_seed(seed + 1)
+    x = torch.randn(64, 16, generator=g)
+    y = torch.randint(0, 4, (64,), generator=g)
+    norms = {}
+    for kind in KINDS:
+        torch.manual_seed(seed)
+        norms[kind] = layer_gradient_norms(DeepNet(kind, depth, width), x, y)
+    return norms
+    ### END SOLUTION
+
+
+def plot_gradient_norms(norms, path):
+    """One line per kind of net: gradient norm against layer number, on a log-scale y axis.
+
+    Inputs:
+    - norms: dict mapping a kind (e.g. 'sigmoid') to its list of per-layer gradient norms
+    - path: where to save the PNG
+
+    Returns:
+    - fig: the matplotlib Figure, with one axes: one line per kind labelled with the kind
+      (x = 1, 2, ..., number of layers; y = the norms), y scale 'log', an x label naming the
+      layer, a y label naming the gradient norm, a title and a legend
+    """
+    ### BEGIN SOLUTION
+    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=100)
+    for kind, values in norms.items():
+        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=kind)
+    ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("layer (1 = first)")
+    ax.set_ylabel("gradient norm of the layer's weights")
+    ax.set_title("Gradient reaching each layer of a deep net")
+    ax.legend()
+    ax.grid(True, which="major", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    return fig
+    ### END SOLUTION
