@@ -1,0 +1,276 @@
+// max/min/avg pool2d on the CPU, in the layout the input comes in.
+//
+// NCHW: threads split the N*C planes; in a plane, each output row is built by sweeping the
+// kernel positions over the whole row, so the innermost loop walks contiguous outputs and the
+// compiler vectorizes it (stride 1 and 2 are compiled as constants for that).
+// NHWC (channels_last): threads split the output rows; the innermost loop runs over channels,
+// which are contiguous. Backward of max/min recomputes each window's pick from x.
+#include <ATen/Dispatch.h>
+#include <ATen/Parallel.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
+#include <torch/library.h>
+
+#include <type_traits>
+
+#include "../checks.h"
+#include "../pool2d.h"
+#include "../pool_reducers.h"
+#include "loops.h"
+
+namespace gradekit::cpu {
+
+namespace {
+
+// Threads get at least this many window reads each: smaller inputs are not worth the fork.
+constexpr int64_t kMinWorkPerThread = 1 << 15;
+
+int64_t grain(int64_t work_per_unit) {
+  return std::max<int64_t>(1, kMinWorkPerThread / std::max<int64_t>(1, work_per_unit));
+}
+
+// The kernel rows [lo, hi) of a window starting at input row `start` that fall inside the input.
+ValidRange kernel_rows(int64_t start, int64_t kernel, int64_t size) {
+  return {std::max<int64_t>(0, -start), std::min(kernel, size - start)};
+}
+
+// Reduces planes [p0, p1) of an NCHW tensor; SW > 0 fixes the horizontal stride at compile time.
+template <typename R, typename T, int SW>
+GRADEKIT_CPU_CLONES void pool_planes_nchw(const T* x, T* y, const Pool2dShape& s, int64_t p0,
+                                          int64_t p1, T divisor) {
+  const int64_t sw = SW > 0 ? SW : s.stride_w;
+  for (int64_t p = p0; p < p1; ++p) {
+    const T* in = x + p * s.in_h * s.in_w;
+    for (int64_t oh = 0; oh < s.out_h; ++oh) {
+      T* o = y + (p * s.out_h + oh) * s.out_w;
+      for (int64_t ow = 0; ow < s.out_w; ++ow) o[ow] = R::template identity<T>();
+      const int64_t ih0 = oh * s.stride_h - s.pad_h;
+      const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
+      for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
+        const T* row = in + (ih0 + ki) * s.in_w;
+        for (int64_t kj = 0; kj < s.kernel_w; ++kj) {
+          const int64_t off = kj - s.pad_w;
+          const auto r = valid_range(off, sw, s.in_w, s.out_w);
+          for (int64_t ow = r.lo; ow < r.hi; ++ow) o[ow] = R::combine(o[ow], row[ow * sw + off]);
+        }
+      }
+      if (divisor != T(1)) {
+        for (int64_t ow = 0; ow < s.out_w; ++ow) o[ow] /= divisor;
+      }
+    }
+  }
+}
+
+// Reduces output rows [r0, r1) (row r = n * out_h + oh) of an NHWC tensor.
+template <typename R, typename T>
+GRADEKIT_CPU_CLONES void pool_rows_nhwc(const T* x, T* y, const Pool2dShape& s, int64_t r0,
+                                        int64_t r1, T divisor) {
+  const int64_t c_count = s.channels;
+  for (int64_t r = r0; r < r1; ++r) {
+    const int64_t n = r / s.out_h, oh = r % s.out_h;
+    const int64_t ih0 = oh * s.stride_h - s.pad_h;
+    const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
+    for (int64_t ow = 0; ow < s.out_w; ++ow) {
+      T* o = y + (r * s.out_w + ow) * c_count;
+      for (int64_t c = 0; c < c_count; ++c) o[c] = R::template identity<T>();
+      const int64_t iw0 = ow * s.stride_w - s.pad_w;
+      const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
+      for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
+        for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
+          const T* in = x + ((n * s.in_h + ih0 + ki) * s.in_w + iw0 + kj) * c_count;
+          for (int64_t c = 0; c < c_count; ++c) o[c] = R::combine(o[c], in[c]);
+        }
+      }
+      if (divisor != T(1)) {
+        for (int64_t c = 0; c < c_count; ++c) o[c] /= divisor;
+      }
+    }
+  }
+}
+
+// One plane (one image, one channel) of an NCHW or NHWC tensor: where it starts and how far
+// apart its neighbouring pixels are (1 in NCHW, C in NHWC).
+struct PlaneView {
+  int64_t in_base, out_base, step;
+};
+
+PlaneView plane_view(const Pool2dShape& s, int64_t p, bool channels_last) {
+  if (!channels_last) return {p * s.in_h * s.in_w, p * s.out_h * s.out_w, 1};
+  const int64_t n = p / s.channels, c = p % s.channels;
+  return {n * s.in_h * s.in_w * s.channels + c, n * s.out_h * s.out_w * s.channels + c,
+          s.channels};
+}
+
+// The window pixel (as h * in_w + w) that max/min pool picks for output (oh, ow).
+template <typename R, typename T>
+int64_t window_pick(const T* in, int64_t step, const Pool2dShape& s, int64_t oh, int64_t ow) {
+  const int64_t ih0 = oh * s.stride_h - s.pad_h, iw0 = ow * s.stride_w - s.pad_w;
+  const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
+  const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
+  int64_t pick = (ih0 + kr.lo) * s.in_w + iw0 + kc.lo;
+  T best = R::template identity<T>();
+  for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
+    for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
+      const int64_t i = (ih0 + ki) * s.in_w + iw0 + kj;
+      if (R::takes(in[i * step], best)) {
+        best = in[i * step];
+        pick = i;
+      }
+    }
+  }
+  return pick;
+}
+
+// Gradient of max/min pool: each output's gradient goes to its window's pick. Threads split
+// the planes, so no two threads add to the same input pixel.
+template <typename R, typename T>
+void argext_backward(const at::Tensor& x, const at::Tensor& g, at::Tensor& gx,
+                     const Pool2dShape& s, bool channels_last) {
+  const T* xp = x.const_data_ptr<T>();
+  const T* gp = g.const_data_ptr<T>();
+  T* gxp = gx.data_ptr<T>();
+  const int64_t work = s.out_h * s.out_w * s.kernel_h * s.kernel_w;
+  at::parallel_for(0, s.planes(), grain(work), [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) {
+      const auto v = plane_view(s, p, channels_last);
+      for (int64_t oh = 0; oh < s.out_h; ++oh) {
+        for (int64_t ow = 0; ow < s.out_w; ++ow) {
+          const int64_t pick = window_pick<R>(xp + v.in_base, v.step, s, oh, ow);
+          gxp[v.in_base + pick * v.step] += gp[v.out_base + (oh * s.out_w + ow) * v.step];
+        }
+      }
+    }
+  });
+}
+
+// Gradient of avg pool: each output's gradient, divided by the window size, goes to every
+// window pixel inside the input.
+template <typename T>
+void avg_backward(const at::Tensor& g, at::Tensor& gx, const Pool2dShape& s, bool channels_last) {
+  const T* gp = g.const_data_ptr<T>();
+  T* gxp = gx.data_ptr<T>();
+  const T divisor = static_cast<T>(s.kernel_h * s.kernel_w);
+  const int64_t work = s.out_h * s.out_w * s.kernel_h * s.kernel_w;
+  at::parallel_for(0, s.planes(), grain(work), [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) {
+      const auto v = plane_view(s, p, channels_last);
+      for (int64_t oh = 0; oh < s.out_h; ++oh) {
+        const int64_t ih0 = oh * s.stride_h - s.pad_h;
+        const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
+        for (int64_t ow = 0; ow < s.out_w; ++ow) {
+          const int64_t iw0 = ow * s.stride_w - s.pad_w;
+          const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
+          const T share = gp[v.out_base + (oh * s.out_w + ow) * v.step] / divisor;
+          for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
+            for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
+              gxp[v.in_base + ((ih0 + ki) * s.in_w + iw0 + kj) * v.step] += share;
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+template <typename R, typename T>
+void pool_forward(const at::Tensor& x, at::Tensor& y, const Pool2dShape& s, bool channels_last) {
+  const T* xp = x.const_data_ptr<T>();
+  T* yp = y.data_ptr<T>();
+  const T divisor = std::is_same_v<R, SumReducer> ? static_cast<T>(s.kernel_h * s.kernel_w) : T(1);
+  const int64_t window = s.kernel_h * s.kernel_w;
+  if (channels_last) {
+    at::parallel_for(0, s.batch * s.out_h, grain(s.out_w * s.channels * window),
+                     [&](int64_t r0, int64_t r1) { pool_rows_nhwc<R, T>(xp, yp, s, r0, r1, divisor); });
+    return;
+  }
+  at::parallel_for(0, s.planes(), grain(s.out_h * s.out_w * window), [&](int64_t p0, int64_t p1) {
+    switch (s.stride_w) {
+      case 1: pool_planes_nchw<R, T, 1>(xp, yp, s, p0, p1, divisor); break;
+      case 2: pool_planes_nchw<R, T, 2>(xp, yp, s, p0, p1, divisor); break;
+      default: pool_planes_nchw<R, T, 0>(xp, yp, s, p0, p1, divisor); break;
+    }
+  });
+}
+
+template <typename R>
+at::Tensor pool2d_kernel(const char* op, const at::Tensor& x_in, at::IntArrayRef kernel_size,
+                         at::IntArrayRef stride, at::IntArrayRef padding) {
+  const auto s = check_pool2d(op, x_in, kernel_size, stride, padding);
+  const auto format = working_memory_format(x_in);
+  const auto x = x_in.contiguous(format);
+  auto y = at::empty({s.batch, s.channels, s.out_h, s.out_w}, x.options().memory_format(format));
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "pool2d", [&] {
+    pool_forward<R, scalar_t>(x, y, s, format == at::MemoryFormat::ChannelsLast);
+  });
+  return y;
+}
+
+template <typename R>
+at::Tensor argext_pool2d_backward_kernel(const char* op, const at::Tensor& grad_out,
+                                         const at::Tensor& x_in, at::IntArrayRef kernel_size,
+                                         at::IntArrayRef stride, at::IntArrayRef padding) {
+  const auto s = check_pool2d_backward(op, grad_out, x_in, kernel_size, stride, padding);
+  const auto format = working_memory_format(x_in);
+  const auto x = x_in.contiguous(format);
+  const auto g = grad_out.contiguous(format);
+  // at::zeros ignores the memory format of its options; at::empty honours it.
+  auto gx = at::empty(x.sizes(), x.options().memory_format(format)).zero_();
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "pool2d_backward", [&] {
+    argext_backward<R, scalar_t>(x, g, gx, s, format == at::MemoryFormat::ChannelsLast);
+  });
+  return gx;
+}
+
+at::Tensor max_pool2d_kernel(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef st,
+                             at::IntArrayRef p) {
+  return pool2d_kernel<MaxReducer>("max_pool2d", x, k, st, p);
+}
+
+at::Tensor min_pool2d_kernel(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef st,
+                             at::IntArrayRef p) {
+  return pool2d_kernel<MinReducer>("min_pool2d", x, k, st, p);
+}
+
+at::Tensor avg_pool2d_kernel(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef st,
+                             at::IntArrayRef p) {
+  return pool2d_kernel<SumReducer>("avg_pool2d", x, k, st, p);
+}
+
+at::Tensor max_pool2d_backward_kernel(const at::Tensor& g, const at::Tensor& x,
+                                      at::IntArrayRef k, at::IntArrayRef st, at::IntArrayRef p) {
+  return argext_pool2d_backward_kernel<MaxReducer>("max_pool2d_backward", g, x, k, st, p);
+}
+
+at::Tensor min_pool2d_backward_kernel(const at::Tensor& g, const at::Tensor& x,
+                                      at::IntArrayRef k, at::IntArrayRef st, at::IntArrayRef p) {
+  return argext_pool2d_backward_kernel<MinReducer>("min_pool2d_backward", g, x, k, st, p);
+}
+
+at::Tensor avg_pool2d_backward_kernel(const at::Tensor& grad_out, int64_t height, int64_t width,
+                                      at::IntArrayRef kernel_size, at::IntArrayRef stride,
+                                      at::IntArrayRef padding) {
+  constexpr const char* op = "avg_pool2d_backward";
+  const int64_t x_sizes[] = {grad_out.dim() == 4 ? grad_out.size(0) : 0,
+                             grad_out.dim() == 4 ? grad_out.size(1) : 0, height, width};
+  const auto s = check_pool2d_backward(op, grad_out, x_sizes, kernel_size, stride, padding);
+  const auto format = working_memory_format(grad_out);
+  const auto g = grad_out.contiguous(format);
+  auto gx = at::empty(x_sizes, g.options().memory_format(format)).zero_();
+  AT_DISPATCH_FLOATING_TYPES(g.scalar_type(), "avg_pool2d_backward", [&] {
+    avg_backward<scalar_t>(g, gx, s, format == at::MemoryFormat::ChannelsLast);
+  });
+  return gx;
+}
+
+}  // namespace
+
+TORCH_LIBRARY_IMPL(gradekit, CPU, m) {
+  m.impl("max_pool2d", &max_pool2d_kernel);
+  m.impl("min_pool2d", &min_pool2d_kernel);
+  m.impl("avg_pool2d", &avg_pool2d_kernel);
+  m.impl("max_pool2d_backward", &max_pool2d_backward_kernel);
+  m.impl("min_pool2d_backward", &min_pool2d_backward_kernel);
+  m.impl("avg_pool2d_backward", &avg_pool2d_backward_kernel);
+}
+
+}  // namespace gradekit::cpu

@@ -1,0 +1,42 @@
+// What max, min and average pooling do to one window, shared by the CPU and CUDA kernels.
+//
+// Max and min follow torch's max pool: padding never wins (it acts as -inf for max, +inf for
+// min), the first extreme in window order wins ties, and NaN wins over numbers (the last NaN,
+// as in torch, so that gradients land where torch puts them).
+#pragma once
+
+#include <limits>
+
+#include "host_device.h"
+
+namespace gradekit {
+
+struct MaxReducer {
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static T identity() { return -std::numeric_limits<T>::infinity(); }
+  // Whether window value v replaces the current pick `best`.
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static bool takes(T v, T best) { return (v > best) | (v != v); }
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static T combine(T best, T v) { return takes(v, best) ? v : best; }
+};
+
+struct MinReducer {
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static T identity() { return std::numeric_limits<T>::infinity(); }
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static bool takes(T v, T best) { return (v < best) | (v != v); }
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static T combine(T best, T v) { return takes(v, best) ? v : best; }
+};
+
+// Sums the window; the kernel divides by kernel_h * kernel_w afterwards (padding counts, as
+// with torch's count_include_pad=True).
+struct SumReducer {
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static T identity() { return T(0); }
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static T combine(T acc, T v) { return acc + v; }
+};
+
+}  // namespace gradekit
