@@ -123,6 +123,18 @@ def _python_paths() -> list[Path]:
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
+def _private_ancestors() -> list[Path]:
+    """Folders above the Python installation that other uids cannot enter (a pyenv under /root):
+    private, so they are hidden, and the installation is bound back where the worker's uid can read it."""
+    found = set()
+    for path in _python_paths():
+        for folder in reversed(path.parents):
+            if folder != Path("/") and not folder.stat().st_mode & 0o001:
+                found.add(folder)
+                break
+    return sorted(found)
+
+
 def _bwrap_argv(exe: str, staged: Path, hide: list[Path], limits: Limits, privileged: bool,
                 switch_uid: bool) -> list[str]:
     tmp_size = str(limits.tmp_mb * 2**20)
@@ -181,7 +193,8 @@ def plan(staged: Path, course_root: Path, hide: list[Path], worker_args: list[st
         "staging": "only the expected module files are copied from the submission",
     }
     if which == "bwrap":
-        argv = _bwrap_argv(bwrap_path(), staged, [course_root, *home_dirs, Path("/run"), *hide], limits,
+        private = _private_ancestors() if uid is not None else []
+        argv = _bwrap_argv(bwrap_path(), staged, [course_root, *home_dirs, Path("/run"), *private, *hide], limits,
                            privileged=os.geteuid() == 0, switch_uid=uid is not None)
         submission = SUBMISSION_MOUNT
         protections["sandbox"] = ("bubblewrap: read-only filesystem, course repository, HOME and grading "
