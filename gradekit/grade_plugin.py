@@ -72,6 +72,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     config.stash[TEST_SECONDS] = counts
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the sandbox before the first test, so its start-up counts against no task's time."""
+    if session.items:
+        session.config.stash[SESSION].start()
+
+
 def _seconds_for(item: pytest.Item, task) -> float:
     """A task's wall-clock budget: its tests' per-test limits added up (or --timeout when given)."""
     question = item.config.stash[_plugin.LEDGER].questions.get(task.question)

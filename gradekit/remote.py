@@ -10,6 +10,7 @@ behalf: equality and truth in a test are decided on plain data, in this process.
 from __future__ import annotations
 
 import builtins
+import time
 from pathlib import Path, PurePath
 
 from gradekit import guard as _guard
@@ -203,16 +204,34 @@ def _safe_rel(rel: str) -> str:
     return "/".join(parts)
 
 
+class Budget:
+    """A task's wall-clock allowance, spent only while the parent waits for the task's worker
+    (the parent's own work, such as importing what a test needs, is not the student's time)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.left = seconds
+
+    def deadline(self) -> float:
+        return time.monotonic() + max(self.left, 0.0)
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= 0
+
+
 class TaskWorker:
     """The parent's end of one task worker: requests, replies, violations and the time budget."""
 
-    def __init__(self, sandbox, task, sock, pid: int, deadline: float, seconds: float):
+    def __init__(self, sandbox, task, sock, pid: int, budget: Budget):
         self.sandbox = sandbox
         self.task = task
         self.sock = sock
         self.pid = pid
-        self.deadline = deadline
-        self.seconds = seconds
+        self.budget = budget
         self.alive = True
         self.modules: dict[str, RemoteRef] = {}
         self.violations: list[str] = []
@@ -238,9 +257,17 @@ class TaskWorker:
 
     def receive(self) -> tuple[dict, list[bytes]]:
         """The reply to the last request; violation notes on the way are kept."""
+        started = time.monotonic()
+        try:
+            return self._receive()
+        finally:
+            self.budget.spend(time.monotonic() - started)
+
+    def _receive(self) -> tuple[dict, list[bytes]]:
+        deadline = self.budget.deadline()
         while True:
             try:
-                msg, blobs = wire.recv(self.sock, self.deadline, also=[self.sandbox.ctrl])
+                msg, blobs = wire.recv(self.sock, deadline, also=[self.sandbox.ctrl])
             except wire.Woken:
                 self.sandbox.poll_events()
                 if self.sandbox.exited(self.pid):
@@ -248,7 +275,7 @@ class TaskWorker:
                 continue
             except wire.Deadline:
                 raise timeouts.TaskTimeout(f"{self.task.id} timed out: the task's time limit of "
-                                           f"{self.seconds:g} s ran out") from None
+                                           f"{self.budget.seconds:g} s ran out") from None
             except wire.PeerClosed:
                 raise self.crashed() from None
             if msg.get("note") == "violation":

@@ -136,13 +136,13 @@ class Sandbox:
         return "the sandbox's zygote was killed" if self.dead else None
 
     # -- task workers ----------------------------------------------------------------------------
-    def spawn(self, task, seconds: float, deadline: float) -> "remote.TaskWorker":
+    def spawn(self, task, budget: "remote.Budget") -> "remote.TaskWorker":
         if self.dead:
             raise remote.WorkerCrashed("the sandbox was killed by an earlier task")
         mine, theirs = socket.socketpair()
         torch = sys.modules.get("torch")
         msg = {"op": "spawn", "task": task.id, "forbid": list(task.forbid),
-               "cpu_seconds": int(math.ceil(seconds * _cpus())) + 10,
+               "cpu_seconds": int(math.ceil(budget.seconds * _cpus())) + 10,
                "threads": torch.get_num_threads() if torch is not None else None}
         try:
             socket.send_fds(self.ctrl, [json.dumps(msg).encode()], [theirs.fileno()])
@@ -153,7 +153,7 @@ class Sandbox:
         if reply is None:
             mine.close()
             raise remote.WorkerCrashed("the sandbox did not start a worker for this task")
-        return remote.TaskWorker(self, task, mine, int(reply["spawned"]), deadline, seconds)
+        return remote.TaskWorker(self, task, mine, int(reply["spawned"]), budget)
 
     def kill_task(self, worker) -> None:
         """Kill the task's worker and everything else in the sandbox but the zygote."""
@@ -197,8 +197,7 @@ class Session:
         self.config = config
         self.sandbox: Sandbox | None = None
         self.task = None
-        self.seconds = 0.0
-        self.deadline = 0.0
+        self.budget = remote.Budget(0.0)
         self.current: remote.TaskWorker | None = None
         self.restarts = 0
         self.facts: dict = {"tasks": {}, "sandbox_starts": [], "protections": {}, "output_bytes": 0}
@@ -214,8 +213,7 @@ class Session:
             return
         self.end()
         self.task = task
-        self.seconds = self.config.task_timeout or seconds
-        self.deadline = time.monotonic() + self.seconds
+        self.budget = remote.Budget(self.config.task_timeout or seconds)
         self.restarts = 0
         self.facts["tasks"][task.id] = {"workers": 0, "spawn_ms": [], "crashes": []}
 
@@ -232,25 +230,27 @@ class Session:
             if self.restarts > MAX_RESTARTS:
                 raise remote.WorkerCrashed(f"the worker of {self.task.id} crashed {self.restarts} times; "
                                            "its remaining tests are not run")
-        if time.monotonic() >= self.deadline:
+        if self.budget.exhausted:
             from gradekit.timeouts import TaskTimeout
 
-            raise TaskTimeout(f"{self.task.id} timed out: the task's time limit of {self.seconds:g} s ran out")
+            raise TaskTimeout(f"{self.task.id} timed out: the task's time limit of {self.budget.seconds:g} s ran out")
         if self.sandbox is None or self.sandbox.dead:
-            self._start_sandbox()
+            self.start()  # restarted after a crash; its start-up is not spent from the task's budget
         started = time.monotonic()
-        self.current = self.sandbox.spawn(self.task, self.seconds, self.deadline)
+        self.current = self.sandbox.spawn(self.task, self.budget)
         self.current.violations = self.violations
         facts["workers"] += 1
         facts["spawn_ms"].append(round((time.monotonic() - started) * 1000, 2))
         return self.current
 
-    def _start_sandbox(self) -> None:
+    def start(self) -> float:
+        """Start (or restart) the sandbox; returns the seconds it took."""
         if self.sandbox is not None:
             self._close_sandbox()
         self.sandbox = Sandbox(self.config)
         self.facts["protections"] = self.sandbox.launch.protections
         self.facts["sandbox_starts"].append(round(self.sandbox.start_seconds, 3))
+        return self.sandbox.start_seconds
 
     def end(self) -> None:
         """The running task is done: its worker and all it started are killed now."""
