@@ -9,10 +9,14 @@ code) that receives the same request bytes and answers with as many bytes as the
 encoded output: both sides pay the same transport. Each output is checked against the
 reference's output for the same input, and the worker's copy of the inputs is read back (off the
 clock) to reject a submission that modifies its inputs, as gradekit.speed does in-process.
+The seeds given to ``make_inputs`` get a secret random offset per grading: the inputs keep their
+shapes and distribution, but a submission cannot precompute answers for the seeds it can read in
+gradekit's source.
 """
 from __future__ import annotations
 
 import copy
+import secrets
 import socket
 import statistics
 import subprocess
@@ -76,6 +80,7 @@ def _compare(echo, task_id, speed, submission, reference, make_inputs, check, kw
              repeats, warmup, seed):
     __tracebackhide__ = True
     worker = submission._worker
+    seed += secrets.randbelow(2**30)
     threads, restore = _speed._pin_threads()
     sub_ns, ref_ns = [], []
     try:
