@@ -92,8 +92,11 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
         except subprocess.TimeoutExpired as exc:
             log, code = f"{exc.stdout or ''}{exc.stderr or ''}\ngrading ran past {budget:g} s", -1
         swept = sandbox.sweep_uid(uid)  # nothing of the worker may outlive grading
-        (out / "grading.log").write_text(log if isinstance(log, str) else log.decode(errors="replace"))
         facts = json.loads((work / "facts.json").read_text()) if (work / "facts.json").is_file() else {}
+        log = log if isinstance(log, str) else log.decode(errors="replace")
+        if facts.get("output_head"):
+            log += "\n--- the first lines the sandboxed workers printed ---\n" + facts["output_head"]
+        (out / "grading.log").write_text(log)
         extra.update(sandbox=facts.get("protections", {}).get("sandbox", "not started"),
                      protections=facts.get("protections", {}), workers=facts.get("tasks", {}),
                      sandbox_start_seconds=facts.get("sandbox_starts", []),

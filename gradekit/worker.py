@@ -151,6 +151,9 @@ class Zygote:
                 self.ctrl.close()
                 task_main(fd, msg, self.opts)
             except BaseException:  # noqa: BLE001 - the worker's end, whatever the student did
+                import traceback
+
+                traceback.print_exc()  # to the sandbox's output, which the grading log keeps
                 code = 70
             finally:
                 os._exit(code)
