@@ -32,8 +32,8 @@ def check_against_autograd(x, w, b, stride, padding, seed):
 @pytest.mark.task("q1.6")
 def test_conv2d_backward_matches_numeric_gradients():
     rng = np.random.default_rng(6)
-    x, w, b = rng.standard_normal((2, 2, 5, 6)), rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3)
-    # SAME with stride 2 pads the width unevenly (0 left, 1 right); (1, 1) is plain zero padding.
+    x, w, b = rng.standard_normal((2, 2, 4, 5)), rng.standard_normal((2, 2, 3, 3)), rng.standard_normal(2)
+    # SAME with stride 2 pads the height unevenly (0 top, 1 bottom); (1, 1) is plain zero padding.
     for stride, padding in [(2, "same"), (1, 1)]:
         where = f"(stride={stride}, padding={padding!r})"
         out, cache = backward.conv2d_forward(x, w, b, stride, padding)

@@ -21,7 +21,7 @@ def random_sizes(seed, count):
 
 @pytest.mark.task("q1.1")
 def test_output_size_with_explicit_and_valid_padding_matches_torch():
-    for n, k, stride in random_sizes(11, 150):
+    for n, k, stride in random_sizes(11, 40):  # torch's shape checks cost milliseconds per call
         for padding in (0, k - 1, k // 2, "valid"):
             p = 0 if padding == "valid" else padding
             expected = F.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, k), stride=stride, padding=p).shape[-1]
