@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import inspect
+import os
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -107,6 +109,23 @@ def _resolve(dotted: str):
     return None
 
 
+def _unimported_package(dotted: str) -> str | None:
+    """For 'scipy.signal.convolve2d' while scipy.signal is not imported yet: its folder, found without
+    importing it. Importing scipy.signal, scipy.ndimage and skimage only to learn their functions'
+    identities costs seconds per run; a call into that folder of a function with that name is
+    recognised by its code's file and name instead."""
+    package = dotted.rsplit(".", 1)[0]
+    if "." not in dotted or package in sys.modules:
+        return None
+    try:
+        spec = importlib.util.find_spec(package)  # imports only the parents of `package`
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.join(list(spec.submodule_search_locations)[0], "")
+
+
 def _codes_of(obj) -> set:
     """The code objects that run when ``obj`` is called (unwrapping decorators and numpy dispatchers)."""
     codes = set()
@@ -135,9 +154,10 @@ class Targets:
     callables: dict = field(default_factory=dict)  # id(builtin or torch function) -> public name
     ops: dict = field(default_factory=dict)  # 'aten::convolution' -> public name (calls through torch.ops)
     namespaces: dict = field(default_factory=dict)  # 'gradekit' -> public name
+    lazy: dict = field(default_factory=dict)  # function name -> [(package folder, public name)]
 
     @classmethod
-    @functools.lru_cache(maxsize=None)  # importing scipy/skimage once per run, not once per test
+    @functools.lru_cache(maxsize=None)
     def resolve(cls, specs: tuple[str, ...]) -> "Targets":
         t = cls()
         keep = []  # objects whose ids we store must stay alive
@@ -148,6 +168,10 @@ class Targets:
             if spec.startswith("aten-namespace:"):
                 ns = spec.split(":", 1)[1]
                 t.namespaces[ns] = f"torch.ops.{ns}"
+                continue
+            folder = _unimported_package(spec)
+            if folder is not None:
+                t.lazy.setdefault(spec.rsplit(".", 1)[1], []).append((folder, spec))
                 continue
             obj = _resolve(spec)
             if obj is None:
@@ -220,6 +244,10 @@ class Guard:
             name = self.targets.codes.get(code)
             if name is not None:
                 self._record(name, frame.f_back)
+            elif code.co_name in self.targets.lazy:
+                for folder, public in self.targets.lazy[code.co_name]:
+                    if code.co_filename.startswith(folder):
+                        self._record(public, frame.f_back)
             elif code in _TORCH_OP_CALLS:
                 name = self._op_name(frame.f_locals.get("self"))
                 if name is not None:

@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from gradekit.questions import Question, load_question, question_folders
+from gradekit.questions import Question, TaskTableError, load_question, question_folders
 from gradekit.targets import find_course_root
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
@@ -162,7 +162,7 @@ def main(questions: list[str] | None = None, check: bool = False) -> int:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
                 print(f"wrote {path.relative_to(root)}")
-    except StubError as exc:
+    except (StubError, TaskTableError) as exc:
         print(f"gradekit stubs: {exc}", file=sys.stderr)
         return 2
     return 0

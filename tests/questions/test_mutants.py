@@ -28,7 +28,7 @@ def test_mutant_loses_exactly_its_tasks(mutant, grade_question, tmp_path):
     question = mutant.parent.name
     meta = _constants(mutant)
     assert "MODULE" in meta and "LOSES" in meta, f"{mutant.name} must define MODULE and LOSES"
-    repo = mutant.parents[3]
+    repo = mutant.parents[4]  # <repo>/tests/questions/mutants/qN/<name>.py
     sub = tmp_path / "submission"
     shutil.copytree(repo / "solutions" / question, sub / question, ignore=shutil.ignore_patterns("hidden", "__pycache__"))
     target = sub / question / f"{meta['MODULE']}.py"
