@@ -53,8 +53,7 @@ def test_residual_net_keeps_its_early_gradients():
     x, y = batch(64, 16, 4, seed=54)
     norms = {}
     for kind in KINDS:
-        torch.manual_seed(55)
-        model = vanishing.DeepNet(kind)  # the defaults: depth 20, width 32
+        model = probes_q6.seeded_build(vanishing.DeepNet, 55, kind)  # the defaults: depth 20, width 32
         state = probes.state_dict(model)
         # The gradients are recomputed for the net `kind` names, so the model must compute that net.
         assert_close(probes.forward(model, x), probes_q6.deep_net_output(state, kind, x), rtol=1e-4, atol=1e-5,
@@ -69,8 +68,7 @@ def test_experiment_follows_its_seeding_and_shows_the_gap():
     assert_equal(sorted(result), sorted(KINDS), name="the keys of vanishing_gradient_experiment()")
     x, y = batch(64, 16, 4, seed=4)  # the docstring's batch: a generator seeded with seed + 1
     for kind in KINDS:
-        torch.manual_seed(3)
-        state = probes.state_dict(vanishing.DeepNet(kind, 12, 16))
+        state = probes.state_dict(probes_q6.seeded_build(vanishing.DeepNet, 3, kind, 12, 16))
         assert_close(result[kind], probes_q6.deep_net_gradient_norms(state, kind, x, y), rtol=1e-4, atol=1e-12,
                      name=f"vanishing_gradient_experiment(12, 16, seed=3)['{kind}']")
     probes_q6.assert_residual_keeps_gradients(result, what="vanishing_gradient_experiment(12, 16, seed=3)")

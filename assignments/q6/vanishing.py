@@ -11,9 +11,9 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no window, works on a server
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.ticker import MaxNLocator
 import torch.nn as nn
 import torch.nn.functional as F
+from matplotlib.ticker import MaxNLocator
 
 KINDS = ("sigmoid", "relu", "residual")
 

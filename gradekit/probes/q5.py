@@ -2,9 +2,10 @@
 
 The probes (decorated with ``@probe``) run where the student's model lives and return plain data:
 a trace of every layer call, per-layer parameter counts, what a diagram Figure shows. The
-functions below them (``replay_layer``, ``assert_layers_compute``, ``assert_png_drawn``) never
+functions below them (``replay_layer``, ``assert_layers_compute``, ``assert_png_drawn`` and the
+published architectures ``assert_is_lenet5``, ``assert_is_alexnet``, ``assert_vgg_table``) never
 touch a student object: they run in the test's own process on that plain data, with torch and
-gradekit.ops as the references. q6's tests use them too.
+gradekit.ops as the references. Visible and hidden tests share them; q6's tests use the first three.
 """
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ SETTINGS = (
 )
 
 
+_DROP = object()  # a setting that is not plain data
+
+
 def _plain_setting(value):
     """Numbers, strings, booleans, None and tuples of them; anything else (a tensor, a module) is dropped."""
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -26,9 +30,6 @@ def _plain_setting(value):
     if isinstance(value, (tuple, list)) and all(isinstance(v, (bool, int, float, str)) for v in value):
         return tuple(value)
     return _DROP
-
-
-_DROP = object()
 
 
 def _leaves(model):

@@ -33,8 +33,7 @@ def test_experiment_with_16_layers_of_24():
     g = torch.Generator().manual_seed(6)
     x = torch.randn(64, 16, generator=g)
     y = torch.randint(0, 4, (64,), generator=g)
-    torch.manual_seed(5)
-    state = probes.state_dict(vanishing.DeepNet("residual", 16, 24))
+    state = probes.state_dict(probes_q6.seeded_build(vanishing.DeepNet, 5, "residual", 16, 24))
     assert_close(result["residual"], probes_q6.deep_net_gradient_norms(state, "residual", x, y), rtol=1e-4,
                  atol=1e-12, name="vanishing_gradient_experiment(16, 24, seed=5)['residual']")
     probes_q6.assert_residual_keeps_gradients(result, what="vanishing_gradient_experiment(16, 24, seed=5)")
