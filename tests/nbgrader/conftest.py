@@ -99,3 +99,12 @@ class Course:
 def fixture_course(tmp_path_factory) -> Course:
     """The fixture question (two auto tasks, one written prompt) as an nbgrader course."""
     return Course(tmp_path_factory.mktemp("nbgrader") / "course", FIXTURE, ["q1"])
+
+
+@pytest.fixture(scope="session")
+def course_of(tmp_path_factory):
+    """course_of(["q1", "q3"]): the course repository's own questions as an nbgrader course."""
+    def build(questions: list[str]) -> Course:
+        return Course(tmp_path_factory.mktemp("nbgrader-real") / "course", REPO, questions)
+
+    return build
