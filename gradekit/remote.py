@@ -10,6 +10,7 @@ behalf: equality and truth in a test are decided on plain data, in this process.
 from __future__ import annotations
 
 import builtins
+import sys
 import time
 from pathlib import Path, PurePath
 
@@ -25,6 +26,7 @@ _SAFE = {name: cls for name, cls in vars(builtins).items()
          if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, (Warning,))}
 _REMOTE_TYPES: dict[str, type] = {}
 MAX_FILE_BYTES = 64 * 2**20
+_PRINTED_LIMIT = 2**20
 
 
 class RemoteError(Exception):
@@ -317,6 +319,11 @@ class TaskWorker:
     def result(self, msg: dict, blobs: list[bytes], slots: "_PathSlots"):
         """The decoded value of a reply, or the exception the worker reported."""
         __tracebackhide__ = True
+        # What the student's code printed, printed here, where pytest's capsys/capfd can read it.
+        for stream, key in ((sys.stdout, "stdout"), (sys.stderr, "stderr")):
+            text = msg.get(key)
+            if isinstance(text, str) and text:
+                stream.write(text[:_PRINTED_LIMIT])
         if self.violations:
             raise _guard.ForbiddenCallError(self.violations[0])
         if not msg.get("ok"):

@@ -9,9 +9,11 @@ student's code runs inside the hardened guard (gradekit.tamper), encoding of the
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import shutil
 import socket
+import sys
 import traceback
 from pathlib import Path, PurePath
 
@@ -21,6 +23,7 @@ from gradekit import wire
 EXCHANGE = Path(os.environ.get("TMPDIR", "/tmp")) / "gradekit-exchange"
 MAX_FILES = 64
 MAX_FILE_BYTES = 64 * 2**20
+MAX_PRINTED = 2**20  # characters of printed output per request that reach the test
 
 
 class Forbidden(Exception):
@@ -73,18 +76,20 @@ class Server:
     def handle(self, msg: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
         self.calls += 1
         slots = _Slots(EXCHANGE / str(self.calls))
+        printed = _Printed()
         try:
             args = wire.decode(msg.get("args", []), blobs, self.resolve, slots.decode)
             op = getattr(self, f"op_{msg.get('op')}", None)
             if op is None:
                 raise wire.WireError(f"unknown operation {msg.get('op')!r}")
-            value, enc = self.guarded(lambda: self.encode_result(op(*args), slots))
+            with printed:
+                value, enc = self.guarded(lambda: self.encode_result(op(*args), slots))
             files, file_blobs = slots.collect(len(enc.blobs))
-            return {"ok": True, "value": value, "files": files}, enc.blobs + file_blobs
+            return {"ok": True, "value": value, "files": files, **printed.reply()}, enc.blobs + file_blobs
         except Forbidden as exc:
-            return {"ok": False, "error": {"kind": "forbidden", "message": str(exc)}}, []
+            return {"ok": False, "error": {"kind": "forbidden", "message": str(exc)}, **printed.reply()}, []
         except BaseException as exc:  # noqa: BLE001 - everything the student's code raises goes back as data
-            return {"ok": False, "error": self.describe(exc)}, []
+            return {"ok": False, "error": self.describe(exc), **printed.reply()}, []
         finally:
             slots.cleanup()
 
@@ -178,6 +183,36 @@ class Server:
         if fn is None:
             raise LookupError(f"no probe named {name!r}")
         return fn(*args, **kwargs)
+
+
+class _Capped(io.StringIO):
+    """A text stream that keeps the first MAX_PRINTED characters written to it."""
+
+    def write(self, text) -> int:
+        text = str(text)
+        room = MAX_PRINTED - self.tell()
+        if room > 0:
+            super().write(text[:room])
+        return len(text)
+
+
+class _Printed:
+    """What the student's code prints during one request (sys.stdout / sys.stderr), sent back with
+    the reply so that the parent prints it where the test can capture it (capsys)."""
+
+    def __enter__(self) -> "_Printed":
+        self.out, self.err = _Capped(), _Capped()
+        self.saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = self.out, self.err
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sys.stdout, sys.stderr = self.saved
+
+    def reply(self) -> dict:
+        if not hasattr(self, "out"):
+            return {}
+        return {k: v for k, v in (("stdout", self.out.getvalue()), ("stderr", self.err.getvalue())) if v}
 
 
 class _ModuleRef:
