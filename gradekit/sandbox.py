@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ class Launch:
     submission: str  # where the staged submission appears inside
     uid: int | None  # the uid the worker switches to (root only)
     kill_all: bool  # may the zygote kill(-1) leftovers (own PID namespace or own uid)?
+    scratch: str | None = None  # without bwrap: the private HOME and TMPDIR folder, removed at the end
     protections: dict[str, str] = field(default_factory=dict)
 
 
@@ -203,13 +205,15 @@ def plan(staged: Path, course_root: Path, hide: list[Path], worker_args: list[st
     else:
         argv = []
         submission = str(staged)
+        if uid is not None and _private_ancestors():
+            uid = None  # without a mount namespace, a uid of its own could not even read the interpreter
         protections["sandbox"] = ("none: bubblewrap unavailable; the filesystem (hidden tests included) is "
                                   "readable by the submission and the network is not cut")
         kill_all = uid is not None
     if uid is not None:
         protections["uid"] = f"runs as uid {uid}, unique to this grading"
     else:
-        protections["uid"] = "runs as the grading user (not root: no separate uid)"
+        protections["uid"] = "runs as the grading user (no separate uid)"
     # RLIMIT_NPROC counts every process of the uid: a uid of our own starts near 0, our own uid does not.
     nproc = limits.processes if uid is not None else len(processes_of(os.getuid())) + limits.processes
     args = [*worker_args, "--submission", submission, "--nproc", str(nproc),
@@ -218,8 +222,17 @@ def plan(staged: Path, course_root: Path, hide: list[Path], worker_args: list[st
         args += ["--uid", str(uid)]
     if kill_all:
         args += ["--kill-all"]
-    return Launch(argv=[*argv, *python, *args], env=clean_env("/tmp/home", "/tmp"), submission=submission,
-                  uid=uid, kill_all=kill_all, protections=protections)
+    scratch = None
+    home, tmp = "/tmp/home", "/tmp"  # inside bwrap, /tmp is the sandbox's own tmpfs
+    if which != "bwrap":
+        scratch = tempfile.mkdtemp(prefix="gradekit-worker-")
+        home, tmp = os.path.join(scratch, "home"), os.path.join(scratch, "tmp")
+        for folder in (home, tmp):
+            os.mkdir(folder, 0o700)
+            if uid is not None:
+                os.chown(folder, uid, uid)
+    return Launch(argv=[*argv, *python, *args], env=clean_env(home, tmp), submission=submission,
+                  uid=uid, kill_all=kill_all, protections=protections, scratch=scratch)
 
 
 def preexec(limits: Limits):

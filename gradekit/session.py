@@ -12,6 +12,7 @@ import json
 import math
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -183,6 +184,8 @@ class Sandbox:
             pass
         self.ctrl.close()
         self.swept = sandbox.sweep_uid(self.launch.uid)
+        if self.launch.scratch:
+            shutil.rmtree(self.launch.scratch, ignore_errors=True)
         self.dead = True
 
 
