@@ -12,6 +12,7 @@
 namespace gradekit {
 
 struct MaxReducer {
+  static constexpr bool kPicks = true;  // the result is one of the window's values
   template <typename T>
   GRADEKIT_HOST_DEVICE static T identity() { return -std::numeric_limits<T>::infinity(); }
   // Whether window value v replaces the current pick `best`.
@@ -19,24 +20,33 @@ struct MaxReducer {
   GRADEKIT_HOST_DEVICE static bool takes(T v, T best) { return (v > best) | (v != v); }
   template <typename T>
   GRADEKIT_HOST_DEVICE static T combine(T best, T v) { return takes(v, best) ? v : best; }
+  // For windows known to hold no NaN: one max instruction instead of compare, test and blend.
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static T combine_numbers(T best, T v) { return v > best ? v : best; }
 };
 
 struct MinReducer {
+  static constexpr bool kPicks = true;
   template <typename T>
   GRADEKIT_HOST_DEVICE static T identity() { return std::numeric_limits<T>::infinity(); }
   template <typename T>
   GRADEKIT_HOST_DEVICE static bool takes(T v, T best) { return (v < best) | (v != v); }
   template <typename T>
   GRADEKIT_HOST_DEVICE static T combine(T best, T v) { return takes(v, best) ? v : best; }
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static T combine_numbers(T best, T v) { return v < best ? v : best; }
 };
 
 // Sums the window; the kernel divides by kernel_h * kernel_w afterwards (padding counts, as
 // with torch's count_include_pad=True).
 struct SumReducer {
+  static constexpr bool kPicks = false;
   template <typename T>
   GRADEKIT_HOST_DEVICE static T identity() { return T(0); }
   template <typename T>
   GRADEKIT_HOST_DEVICE static T combine(T acc, T v) { return acc + v; }
+  template <typename T>
+  GRADEKIT_HOST_DEVICE static T combine_numbers(T acc, T v) { return acc + v; }
 };
 
 }  // namespace gradekit

@@ -93,7 +93,7 @@ GRADEKIT_CPU_CLONES void lrn_forward_block(const T* x, T* y, int64_t channels, i
 template <typename T, Power P>
 GRADEKIT_CPU_CLONES void lrn_backward_block(const T* g, const T* x, T* gx, int64_t channels,
                                             int64_t plane, int64_t width, LrnParams w,
-                                            double* acc, double* t) {
+                                            double* acc, T* t) {
   auto row = [&](int64_t c) { return x + c * plane; };
   std::fill(acc, acc + width, 0.0);
   for (int64_t j = 0; j < std::min(w.after, channels); ++j) {
@@ -105,25 +105,25 @@ GRADEKIT_CPU_CLONES void lrn_backward_block(const T* g, const T* x, T* gx, int64
     const T* xc = row(c);
     const T* gc = g + c * plane;
     T* gxc = gx + c * plane;
-    double* tc = t + c * width;
+    T* tc = t + c * width;
     for (int64_t i = 0; i < width; ++i) {
       const T s = static_cast<T>(w.k + w.alpha_eff * acc[i]);
       const T p = pow_neg_beta<P>(s, beta);
       gxc[i] = gc[i] * p;
-      tc[i] = double(gc[i]) * double(xc[i]) * double(p) / double(s);
+      tc[i] = gc[i] * xc[i] * (p / s);
     }
   }
   const double scale = 2.0 * w.alpha_eff * w.beta;
   std::fill(acc, acc + width, 0.0);
   for (int64_t c = 0; c < std::min(w.before, channels); ++c) {
-    for (int64_t i = 0; i < width; ++i) acc[i] += t[c * width + i];
+    for (int64_t i = 0; i < width; ++i) acc[i] += double(t[c * width + i]);
   }
   for (int64_t j = 0; j < channels; ++j) {
     if (j + w.before < channels) {
-      for (int64_t i = 0; i < width; ++i) acc[i] += t[(j + w.before) * width + i];
+      for (int64_t i = 0; i < width; ++i) acc[i] += double(t[(j + w.before) * width + i]);
     }
     if (j - w.after - 1 >= 0) {
-      for (int64_t i = 0; i < width; ++i) acc[i] -= t[(j - w.after - 1) * width + i];
+      for (int64_t i = 0; i < width; ++i) acc[i] -= double(t[(j - w.after - 1) * width + i]);
     }
     const T* xj = row(j);
     T* gxj = gx + j * plane;
@@ -189,7 +189,8 @@ at::Tensor lrn_backward_kernel(const at::Tensor& grad_out, const at::Tensor& x_i
     scalar_t* gxp = gx.data_ptr<scalar_t>();
     with_power(beta, [&](auto power) {
       for_each_block(x.size(0), plane, channels, kBackwardBlock, [&](int64_t n, Block b) {
-        std::vector<double> acc(b.width), t(b.width * channels);
+        std::vector<double> acc(b.width);
+        std::vector<scalar_t> t(b.width * channels);
         const int64_t base = n * channels * plane + b.offset;
         lrn_backward_block<scalar_t, decltype(power)::value>(
             gp + base, xp + base, gxp + base, channels, plane, b.width, w, acc.data(), t.data());

@@ -1,8 +1,8 @@
 // max/min/avg pool2d on the CPU, in the layout the input comes in.
 //
-// NCHW: threads split the N*C planes; in a plane, each output row is built by sweeping the
-// kernel positions over the whole row, so the innermost loop walks contiguous outputs and the
-// compiler vectorizes it (stride 1 and 2 are compiled as constants for that).
+// NCHW: threads split the N*C planes; in a plane, each output row first reduces its window's
+// input rows into one row, then sweeps the kernel columns over it, so the innermost loops walk
+// contiguous memory and the compiler vectorizes them (stride 1 and 2 are compiled as constants).
 // NHWC (channels_last): threads split the output rows; the innermost loop runs over channels,
 // which are contiguous. Backward of max/min recomputes each window's pick from x.
 #include <ATen/Dispatch.h>
@@ -12,6 +12,7 @@
 #include <torch/library.h>
 
 #include <type_traits>
+#include <vector>
 
 #include "../checks.h"
 #include "../pool2d.h"
@@ -34,29 +35,53 @@ ValidRange kernel_rows(int64_t start, int64_t kernel, int64_t size) {
   return {std::max<int64_t>(0, -start), std::min(kernel, size - start)};
 }
 
+// One NCHW plane. The window is separable: the window's input rows are first reduced into
+// `column` (contiguous loads), then each output reduces kernel_w entries of `column`.
+// kNumbers: the plane holds no NaN, so max/min can use the plain instruction.
+template <typename R, typename T, int SW, bool kNumbers>
+inline void pool_plane_nchw(const T* in, T* o, const Pool2dShape& s, T divisor, T* column) {
+  auto combine = [](T a, T v) { return kNumbers ? R::combine_numbers(a, v) : R::combine(a, v); };
+  const int64_t sw = SW > 0 ? SW : s.stride_w;
+  for (int64_t oh = 0; oh < s.out_h; ++oh, o += s.out_w) {
+    const int64_t ih0 = oh * s.stride_h - s.pad_h;
+    const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);  // never empty: padding <= kernel / 2
+    std::copy(in + (ih0 + kr.lo) * s.in_w, in + (ih0 + kr.lo + 1) * s.in_w, column);
+    for (int64_t ki = kr.lo + 1; ki < kr.hi; ++ki) {
+      const T* row = in + (ih0 + ki) * s.in_w;
+      for (int64_t iw = 0; iw < s.in_w; ++iw) column[iw] = combine(column[iw], row[iw]);
+    }
+    for (int64_t ow = 0; ow < s.out_w; ++ow) o[ow] = R::template identity<T>();
+    for (int64_t kj = 0; kj < s.kernel_w; ++kj) {
+      const int64_t off = kj - s.pad_w;
+      const auto r = valid_range(off, sw, s.in_w, s.out_w);
+      for (int64_t ow = r.lo; ow < r.hi; ++ow) o[ow] = combine(o[ow], column[ow * sw + off]);
+    }
+    if (divisor != T(1)) {
+      for (int64_t ow = 0; ow < s.out_w; ++ow) o[ow] /= divisor;
+    }
+  }
+}
+
+template <typename T>
+inline bool contains_nan(const T* v, int64_t n) {
+  int nan = 0;  // an int, not a bool: GCC vectorizes an int OR-reduction
+#pragma omp simd reduction(| : nan)
+  for (int64_t i = 0; i < n; ++i) nan |= v[i] != v[i];
+  return nan != 0;
+}
+
 // Reduces planes [p0, p1) of an NCHW tensor; SW > 0 fixes the horizontal stride at compile time.
 template <typename R, typename T, int SW>
 GRADEKIT_CPU_CLONES void pool_planes_nchw(const T* x, T* y, const Pool2dShape& s, int64_t p0,
-                                          int64_t p1, T divisor) {
-  const int64_t sw = SW > 0 ? SW : s.stride_w;
+                                          int64_t p1, T divisor, T* column) {
+  const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
   for (int64_t p = p0; p < p1; ++p) {
-    const T* in = x + p * s.in_h * s.in_w;
-    for (int64_t oh = 0; oh < s.out_h; ++oh) {
-      T* o = y + (p * s.out_h + oh) * s.out_w;
-      for (int64_t ow = 0; ow < s.out_w; ++ow) o[ow] = R::template identity<T>();
-      const int64_t ih0 = oh * s.stride_h - s.pad_h;
-      const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
-      for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
-        const T* row = in + (ih0 + ki) * s.in_w;
-        for (int64_t kj = 0; kj < s.kernel_w; ++kj) {
-          const int64_t off = kj - s.pad_w;
-          const auto r = valid_range(off, sw, s.in_w, s.out_w);
-          for (int64_t ow = r.lo; ow < r.hi; ++ow) o[ow] = R::combine(o[ow], row[ow * sw + off]);
-        }
-      }
-      if (divisor != T(1)) {
-        for (int64_t ow = 0; ow < s.out_w; ++ow) o[ow] /= divisor;
-      }
+    const T* in = x + p * in_plane;
+    T* out = y + p * out_plane;
+    if (R::kPicks && contains_nan(in, in_plane)) {
+      pool_plane_nchw<R, T, SW, false>(in, out, s, divisor, column);
+    } else {
+      pool_plane_nchw<R, T, SW, true>(in, out, s, divisor, column);
     }
   }
 }
@@ -184,10 +209,11 @@ void pool_forward(const at::Tensor& x, at::Tensor& y, const Pool2dShape& s, bool
     return;
   }
   at::parallel_for(0, s.planes(), grain(s.out_h * s.out_w * window), [&](int64_t p0, int64_t p1) {
+    std::vector<T> column(s.in_w);
     switch (s.stride_w) {
-      case 1: pool_planes_nchw<R, T, 1>(xp, yp, s, p0, p1, divisor); break;
-      case 2: pool_planes_nchw<R, T, 2>(xp, yp, s, p0, p1, divisor); break;
-      default: pool_planes_nchw<R, T, 0>(xp, yp, s, p0, p1, divisor); break;
+      case 1: pool_planes_nchw<R, T, 1>(xp, yp, s, p0, p1, divisor, column.data()); break;
+      case 2: pool_planes_nchw<R, T, 2>(xp, yp, s, p0, p1, divisor, column.data()); break;
+      default: pool_planes_nchw<R, T, 0>(xp, yp, s, p0, p1, divisor, column.data()); break;
     }
   });
 }
