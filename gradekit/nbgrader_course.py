@@ -51,7 +51,8 @@ c.Execute.timeout = 600
 c.Execute.interrupt_on_timeout = True
 {CONFIG_END}
 '''
-PYTEST_INI = "[pytest]\n# Question folders hold same-named files; keep them off sys.path.\naddopts = --import-mode=importlib\n"
+PYTEST_INI = ("[pytest]\n# Question folders hold same-named files; keep them off sys.path.\n"
+              "addopts = --import-mode=importlib\n")
 PARTS_README = (f"The notebook's code cells save your code here when they run ({PART_GLOB}). "
                 "Edit the notebook, not these files: grading rebuilds them from the notebook.\n")
 EXPORT_FIELDS = ["student_id", "question", "score", "max_score", "raw_score", "late_penalty",
@@ -148,7 +149,7 @@ def main(course: str, questions: list[str] | None = None) -> int:
     course_path = Path(course).resolve()
     print(f"nbgrader course in {course_path}: " + ", ".join(built))
     print(f"  source/<q>/<q>.ipynb  the instructor's notebooks; release/<q>/ the students' (made by nbgrader)")
-    print(f"  next: cd {course_path} && nbgrader release_assignment {built[0]}   (see docs/nbgrader.md)")
+    print("  next: name the course, release, collect, autograde: see docs/nbgrader.md")
     return 0
 
 

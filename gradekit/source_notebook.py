@@ -13,6 +13,7 @@ Everything here is deterministic: the same sources give the same bytes.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -32,6 +33,7 @@ FORBID_WORDS = {
     "@gradekit": "gradekit.ops",
 }
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+MAX_ID = 64
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 
 
@@ -153,10 +155,18 @@ def _task_markdown(task: Task, module: str | None) -> str:
     return text
 
 
+def _short_id(name: str) -> str:
+    """Cell ids are at most 64 characters (nbformat); a longer one keeps a stable hash of the rest."""
+    if len(name) <= MAX_ID:
+        return name
+    return f"{name[:MAX_ID - 9]}_{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+
+
 def _chunk_cell(chunk: Chunk):
     text = f"%%writefile {part_name(chunk.module, chunk.index)}\n{chunk.text}"
     if chunk.is_solution:
-        grade_id = f"{chunk.tasks[0].replace('.', '_')}_{chunk.module}_{'_'.join(chunk.names) or chunk.index}"
+        first = chunk.names[0] if chunk.names else chunk.index
+        grade_id = _short_id(f"{chunk.tasks[0].replace('.', '_')}_{chunk.module}_{first}")
         return _code(grade_id, text, **_nbgrader(grade_id, solution=True))
     # Read-only in Jupyter but no nbgrader cell: nbgrader restores a deleted test cell after the
     # solution or test cell before it, and would fail if a locked given cell came in between.
@@ -165,7 +175,8 @@ def _chunk_cell(chunk: Chunk):
 
 def _test_cell(task: Task):
     grade_id = f"{task.id.replace('.', '_')}_tests"
-    text = f'''# Tests of {task.id} "{task.title}" ({_points(task.points)} points): the number shown is the points earned.
+    text = f'''# Tests of {task.id} "{task.title}" ({_points(task.points)} points).
+# The number shown below is the points earned.
 from gradekit.notebook import grade_task
 
 hidden_tests = False
@@ -196,7 +207,8 @@ def _module_cells(module: Module, question: Question, after: list[str], introduc
         for tid in chunk.tasks:
             if tid not in introduced:
                 introduced.add(tid)
-                cells.append(_markdown(f"{tid.replace('.', '_')}_task", _task_markdown(question.task(tid), module.name)))
+                text = _task_markdown(question.task(tid), module.name)
+                cells.append(_markdown(f"{tid.replace('.', '_')}_task", text))
         cells.append(_chunk_cell(chunk))
     for tid in after:
         if tid not in introduced:  # a task with no code of its own (a speed target)

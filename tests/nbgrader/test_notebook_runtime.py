@@ -77,6 +77,13 @@ def test_grade_task_stops_a_run_that_takes_too_long(student, capsys):
     assert "ran out of time (5 s)" in capsys.readouterr().out
 
 
+def test_load_module_gives_the_students_code_to_try(student):
+    save(student, "arith", 1, HELPERS)
+    save(student, "arith", 2, ADD)
+    arith = notebook.load_module("q1.arith", folder=student)
+    assert arith.add([1.0], [2.0]).tolist() == [3.0]
+
+
 def test_hidden_tests_outside_the_course_are_an_error(fixture_course, tmp_path):
     shutil.copytree(fixture_course.path / "release" / "q1", tmp_path / "q1")
     with pytest.raises(FileNotFoundError, match="hidden tests of q1 are not here"):

@@ -183,3 +183,11 @@ def test_every_question_of_the_course_makes_a_notebook(question):
     expected = {f"{t.id.replace('.', '_')}_tests": t.points for t in q.tasks}
     expected |= {f"{w.id.replace('.', '_')}_answer": w.points for w in q.written}
     assert points == expected
+
+
+def test_fixture_question_is_laid_out_like_the_real_ones():
+    from gradekit import stubs
+
+    assert stubs.stale(FIXTURE) == []
+    assert {p.name for p in (FIXTURE / "assignments" / "q1").iterdir()} == {
+        "README.md", "tasks.toml", "arith.py", "stats.py", "test_arith.py", "test_stats.py"}
