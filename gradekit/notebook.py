@@ -169,13 +169,15 @@ def _run(command: list[str], cwd: Path, timeout: float) -> subprocess.CompletedP
     return subprocess.CompletedProcess(command, proc.returncode, out, err)
 
 
-def _explain_lines(message: str, assembly: Assembly) -> str:
-    """Point '(conv.py, line 57)' at the notebook cell the line came from."""
+def _in_notebook_terms(message: str, assembly: Assembly) -> str:
+    """The harness speaks of files; point the student at the notebook's cells instead."""
     def where(m: re.Match) -> str:
         cell = assembly.cell_line(m.group(1), int(m.group(2)))
         return f"({m.group(1)}.py, line {m.group(2)}: {cell})" if cell else m.group(0)
 
-    return re.sub(r"\((\w+)\.py, line (\d+)\)", where, message)
+    message = re.sub(r"\((\w+)\.py, line (\d+)\)", where, message)
+    return re.sub(r"q\d+/(\w+)\.py is missing from the submission \([^)]*\)",
+                  rf"no cell of \1.py has run yet (they start with %%writefile {PARTS_DIR}/\1.part)", message)
 
 
 def _task_entry(report: Path, task_id: str) -> dict | None:
@@ -230,7 +232,7 @@ def grade_task(task_id: str, hidden: bool = False, timeout: float | None = None,
     if earned < points and hidden and not _visible_failed(done.stdout, question):
         note = "a hidden test failed (its details are not shown)"
     if note and note != "passed":
-        print("  " + _explain_lines(note, assembly))
+        print("  " + _in_notebook_terms(note, assembly))
     return round(min(max(earned, 0.0), points), 4)
 
 

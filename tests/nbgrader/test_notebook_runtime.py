@@ -64,7 +64,8 @@ def test_grade_task_with_hidden_tests_splits_points_like_the_harness(student, ca
 
 def test_a_stub_earns_zero_and_says_not_implemented(student, capsys):
     assert notebook.grade_task("q1.2", folder=student) == 0.0  # no stats cell has run yet
-    assert "q1/stats.py is missing" in capsys.readouterr().out
+    assert "no cell of stats.py has run yet (they start with %%writefile my_code/stats.part)" in \
+        capsys.readouterr().out
     save(student, "stats", 1, "def mean_of_sums(a, b):\n    raise NotImplementedError()\n")
     assert notebook.grade_task("q1.2", folder=student) == 0.0
     assert "not implemented yet" in capsys.readouterr().out
