@@ -27,6 +27,14 @@ class Verdict:
     message: str = ""
     fraction: float = 0.0
     speed: SpeedResult | None = None
+    hidden: str = ""  # the test's name when it is a hidden test, whose details students never see
+
+    @property
+    def public_message(self) -> str:
+        """The message a student may read: a hidden test's wrong values and code stay hidden."""
+        if self.hidden and self.kind in ("wrong", "error"):
+            return f"hidden test {self.hidden} failed (its details are not shown)"
+        return self.message
 
 
 NOT_RUN = Verdict("not run", "not-run", "did not run", 0.0)
@@ -57,10 +65,9 @@ class TaskResult:
 
     @property
     def first_problem(self) -> str:
-        for v in self.verdicts:
-            if v.status != "passed":
-                return v.message
-        return ""
+        """The first failure, a visible test's before a hidden one's (it says more)."""
+        failed = sorted((v for v in self.verdicts if v.status != "passed"), key=lambda v: bool(v.hidden))
+        return failed[0].public_message if failed else ""
 
     @property
     def speed(self) -> SpeedResult | None:

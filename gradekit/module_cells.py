@@ -20,7 +20,7 @@ from pathlib import Path
 from gradekit.questions import Question
 from gradekit.stubs import BEGIN, BEGIN_HIDDEN, END_HIDDEN, StubError, solution_files
 # The same rules as the stubs use to name a solution block's task: the notebook and the stub agree.
-from gradekit.stubs import _enclosing as enclosing_names, _task_for as task_for_names
+from gradekit.stubs import enclosing_names, task_for_names
 
 SUBMISSION_RE = re.compile(r"""submission\(\s*["'](q\d+)\.(\w+)["']""")
 TASK_MARK_RE = re.compile(r"""task\(\s*["'](q\d+\.\d+)["']""")

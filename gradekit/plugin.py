@@ -184,6 +184,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.when == "teardown" and not report.failed:
         return report
     verdict = _verdict(item, call, report)
+    if "hidden" in Path(item.path).parts:
+        verdict.hidden = item.name
     book.record(item.nodeid, verdict)
     item.user_properties.append(("gradekit_task", task.id))
     if report.failed:

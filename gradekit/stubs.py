@@ -33,7 +33,7 @@ class StubError(ValueError):
     """Solution markers that cannot be turned into a stub; the message gives file and line."""
 
 
-def _enclosing(lines: list[str], index: int, indent: int) -> list[str]:
+def enclosing_names(lines: list[str], index: int, indent: int) -> list[str]:
     """Names of the defs/classes enclosing line ``index`` (outermost first)."""
     names: list[str] = []
     limit = indent
@@ -47,7 +47,7 @@ def _enclosing(lines: list[str], index: int, indent: int) -> list[str]:
     return names
 
 
-def _task_for(question: Question, names: list[str]) -> str | None:
+def task_for_names(question: Question, names: list[str]) -> str | None:
     """The task whose functions list names this block's function, method ('Cls.meth') or class."""
     candidates = []
     if names:
@@ -90,10 +90,10 @@ def make_stub(source: str, question: Question, filename: str) -> str:
             j += 1
         if j == len(lines):
             raise StubError(f"{filename}:{i + 1}: BEGIN SOLUTION without END SOLUTION")
-        names = _enclosing(lines, i, len(indent))
+        names = enclosing_names(lines, i, len(indent))
         if not names or not indent:
             raise StubError(f"{filename}:{i + 1}: a solution block must sit inside a function or method")
-        task_id = _task_for(question, names)
+        task_id = task_for_names(question, names)
         if task_id is None:
             qualname = ".".join(names)
             raise StubError(

@@ -67,3 +67,24 @@ def test_junit_xml_carries_the_task_of_each_test(course):
         assert case.find("failure") is not None  # untouched stubs fail everything
     assert tasks == {"test_add_small": "q1.1", "test_add_negative": "q1.1", "test_scale": "q1.2",
                      "test_scale_speed": "q1.3", "test_mean": "q1.4"}
+
+
+def test_hidden_test_details_never_reach_the_reports(course):
+    course.write("solutions/q1/hidden/test_hidden_add.py", """
+        import pytest
+        import gradekit
+
+        arith = gradekit.submission("q1.arith")
+
+        @pytest.mark.task("q1.4")
+        def test_mean_of_secret_values():
+            got = gradekit.submission("q1.stats").mean([7.0, 9.0])
+            assert got == 8.0, f"mean([7, 9]) is {got}, expected SECRET-8.0"
+        """)
+    sub = course.submission("wrongmean", stats="def mean(x):\n    return 1.0 if len(x) == 2 else sum(x) / len(x)\n")
+    out = course.root / "scores.csv"
+    result = course.run("--against", str(sub), "--with-hidden", "--gradekit-csv", str(out))
+    task = result.tasks["q1.4"]
+    assert task["score"] == 5  # the visible test passes, the hidden one fails
+    assert task["output"] == "hidden test test_mean_of_secret_values failed (its details are not shown)"
+    assert "SECRET" not in (course.root / "results.json").read_text() + out.read_text()
