@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 # (N, C_in, H, W, C_out, kernel, stride, padding, dilation, groups): batch 1, odd sizes, channel
 # counts that are not multiples of a vector width, rectangular kernels, depthwise and 1x1
-# (which skips im2col), and inputs whose im2col matrix spans several bands of rows.
+# (which skips im2col), inputs whose im2col matrix spans several bands of rows, many small
+# images sharing one band, few output channels (the direct kernel) and a kernel covering the
+# whole input (a fully connected layer, as LeNet-5's C5).
 CASES = [
     (1, 3, 7, 7, 5, 3, 1, 0, 1, 1),
     (2, 5, 11, 9, 17, 3, 2, 1, 1, 1),
@@ -21,6 +23,9 @@ CASES = [
     (2, 3, 23, 23, 2, 11, 4, 0, 1, 1),
     (1, 64, 40, 120, 3, 3, 1, 1, 1, 1),
     (3, 64, 40, 120, 3, 3, 1, 1, 1, 1),
+    (37, 6, 14, 14, 16, 5, 1, 0, 1, 1),
+    (33, 3, 9, 9, 40, 3, 1, 1, 1, 1),
+    (5, 16, 5, 5, 12, 5, 1, 0, 1, 1),
 ]
 
 

@@ -1,8 +1,7 @@
-// conv2d on the CPU: im2col over bands of output rows, then one BLAS matrix product per band
-// (at::mm, i.e. MKL/OpenBLAS sgemm/dgemm), as Caffe did. Work is split across threads by
-// (image, group, band) when there are enough of those, each thread running a single-threaded
-// product; otherwise the bands run one after another with im2col split by channel and BLAS
-// using every thread.
+// conv2d on the CPU: im2col over bands (conv2d_bands.h), then one BLAS matrix product per band
+// (at::mm, i.e. MKL/OpenBLAS sgemm/dgemm), as Caffe did. Bands are split across threads when
+// there are enough of them, each thread running a single-threaded product; otherwise they run
+// one after another with im2col split by channel and BLAS using every thread.
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/LegacyTypeDispatch.h>
@@ -16,6 +15,8 @@
 #include <vector>
 
 #include "../conv2d.h"
+#include "conv2d_bands.h"
+#include "conv2d_direct.h"
 #include "gemm.h"
 #include "im2col.h"
 
@@ -23,114 +24,95 @@ namespace gradekit::cpu {
 
 namespace {
 
-// Elements of one im2col band: 1M keeps a thread's band (4 MB in float32) in the last-level
-// cache next to the other thread's while BLAS reads it.
-constexpr int64_t kBandElements = int64_t(1) << 20;
-
-// Below this many multiply-adds a pass runs on the calling thread: waking the other threads
-// would cost more than it saves (and far more on a busy machine).
-constexpr int64_t kParallelMacs = int64_t(1) << 20;
-
-// The work of one pass: batch x groups x bands of output rows.
-struct Bands {
-  int64_t rows;    // output rows per band
-  int64_t count;   // bands per image and group
-  int64_t items;   // batch * groups * count
-  bool threaded;   // whether the pass is worth running on several threads
-
-  Bands(const Conv2dShape& s) {
-    const int64_t per_row = std::max<int64_t>(1, s.col_rows() * s.out_w);
-    rows = std::clamp<int64_t>(kBandElements / per_row, 1, s.out_h);
-    count = (s.out_h + rows - 1) / rows;
-    items = s.batch * s.groups * count;
-    threaded = s.batch * s.out_channels * s.out_plane() * s.col_rows() >= kParallelMacs;
-  }
-};
-
-struct Item {
-  int64_t n, g, oh_begin, oh_end;
-  int64_t cols(const Conv2dShape& s) const { return (oh_end - oh_begin) * s.out_w; }
-};
-
-Item item_at(const Conv2dShape& s, const Bands& bands, int64_t i) {
-  const int64_t band = i % bands.count;
-  const int64_t ng = i / bands.count;
-  const int64_t oh_begin = band * bands.rows;
-  return {ng / s.groups, ng % s.groups, oh_begin, std::min(oh_begin + bands.rows, s.out_h)};
-}
-
-// [C, H, W]-shaped tensor t of image n, viewed as the [channels of group g, pixels of the band]
-// matrix: rows of the NCHW layout that BLAS can read or write in place (leading dimension H*W).
-at::Tensor group_band(const at::Tensor& t, int64_t channels_per_group, const Item& it,
-                      int64_t width) {
-  const int64_t plane = t.size(2) * t.size(3);
-  return t.select(0, it.n)
-      .view({t.size(1), plane})
-      .narrow(0, it.g * channels_per_group, channels_per_group)
-      .narrow(1, it.oh_begin * width, (it.oh_end - it.oh_begin) * width);
-}
-
 // Runs body(begin, end, band_buffer, threads_inside) over chunks of [0, units): chunks on
 // separate threads when there are enough units to keep every thread busy, else the whole range
 // on this thread with the body free to use threads inside (threads_inside).
 template <typename T, typename Body>
-void for_each_chunk(int64_t units, bool threaded, int64_t band_elements,
-                    const at::TensorOptions& opts, const Body& body) {
-  if (threaded && units >= at::get_num_threads()) {
+void for_each_chunk(int64_t units, const BandPlan& plan, const at::TensorOptions& opts,
+                    const Body& body) {
+  if (plan.threaded && units >= at::get_num_threads()) {
     at::parallel_for(0, units, 1, [&](int64_t begin, int64_t end) {
-      auto band = at::empty({band_elements}, opts);
-      body(begin, end, band.data_ptr<T>(), false);
+      auto buffer = at::empty({plan.band_elements()}, opts);
+      body(begin, end, buffer.data_ptr<T>(), false);
     });
   } else {
-    auto band = at::empty({band_elements}, opts);
-    body(0, units, band.data_ptr<T>(), threaded);
+    auto buffer = at::empty({plan.band_elements()}, opts);
+    body(0, units, buffer.data_ptr<T>(), plan.threaded);
   }
 }
 
-// Fills the im2col band of item `it`, split by channel across threads when `threads_inside`.
+// m[r][j] += values[r] for a rows x cols matrix with leading dimension ld.
 template <typename T>
-void fill_band(const T* x_group, const Conv2dShape& s, const Item& it, bool threads_inside,
-               T* band) {
-  const int64_t grain = threads_inside ? 1 : s.in_channels_per_group();
-  at::parallel_for(0, s.in_channels_per_group(), grain, [&](int64_t c0, int64_t c1) {
-    im2col(x_group, s, it.oh_begin, it.oh_end, c0, c1, band);
-  });
+GRADEKIT_CPU_CLONES void add_rows(T* m, int64_t rows, int64_t cols, int64_t ld, const T* values) {
+  for (int64_t r = 0; r < rows; ++r) {
+    T* row = m + r * ld;
+    const T v = values[r];
+    for (int64_t j = 0; j < cols; ++j) row[j] += v;
+  }
 }
 
-// The [K, pixels of the band] im2col matrix of item `it`: x itself for a pointwise kernel,
-// else filled into `band`.
+// Offset of channel 0 of group g of image n in an NCHW buffer with `channels` channels.
+int64_t group_offset(const Conv2dShape& s, int64_t channels, int64_t n, int64_t g) {
+  return (n * channels + g * (channels / s.groups)) * s.in_h * s.in_w;
+}
+
+// A kernel that covers the whole unpadded input (LeNet-5's C5) is a fully connected layer: the
+// NCHW tensors already are the matrices [N, K] (x), [C_out, K] (w) and [N, C_out] (out).
+bool is_dense(const Conv2dShape& s) {
+  return s.groups == 1 && s.out_h == 1 && s.out_w == 1 && s.kernel_h == s.in_h &&
+         s.kernel_w == s.in_w && s.pad_top == 0 && s.pad_bottom == 0 && s.pad_left == 0 &&
+         s.pad_right == 0;
+}
+
+// The [K, band columns] im2col matrix of band b: x itself for a pointwise kernel, else filled
+// into `buffer` image by image (split by channel across threads when `threads_inside`).
 template <typename T>
-at::Tensor input_cols(const at::Tensor& x, const Conv2dShape& s, const Item& it, bool inside,
-                      T* band) {
-  if (s.is_pointwise()) return group_band(x, s.in_channels_per_group(), it, s.out_w);
-  const T* x_group = x.const_data_ptr<T>() +
-                     (it.n * s.in_channels + it.g * s.in_channels_per_group()) * s.in_h * s.in_w;
-  fill_band(x_group, s, it, inside, band);
-  return at::from_blob(band, {s.col_rows(), it.cols(s)}, x.options());
+at::Tensor input_cols(const at::Tensor& x, const Conv2dShape& s, const Band& b,
+                      bool threads_inside, T* buffer) {
+  const int64_t cg = s.in_channels_per_group();
+  if (s.is_pointwise()) return band_input(x, cg, b);
+  const int64_t ld = b.cols(s), per_image = ld / b.images();
+  at::parallel_for(0, cg, threads_inside ? 1 : cg, [&](int64_t c0, int64_t c1) {
+    for (int64_t n = b.n_begin; n < b.n_end; ++n) {
+      im2col(x.const_data_ptr<T>() + group_offset(s, s.in_channels, n, b.g), s, b.oh_begin,
+             b.oh_end, c0, c1, buffer + (n - b.n_begin) * per_image, ld);
+    }
+  });
+  return at::from_blob(buffer, {s.col_rows(), ld}, x.options());
 }
 
 template <typename T>
 void forward(const at::Tensor& x, const at::Tensor& w, const std::optional<at::Tensor>& b,
              const Conv2dShape& s, at::Tensor& out) {
-  const Bands bands(s);
+  const BandPlan plan(s);
   const int64_t og = s.out_channels_per_group();
   const auto w_groups = w.view({s.groups, og, s.col_rows()});
-  const T* bp = b.has_value() && b->defined() ? b->const_data_ptr<T>() : nullptr;
-  const int64_t band_elements = s.is_pointwise() ? 0 : s.col_rows() * bands.rows * s.out_w;
-  for_each_chunk<T>(bands.items, bands.threaded, band_elements, x.options(),
-                    [&](int64_t begin, int64_t end, T* band, bool inside) {
+  const T* bias = b.has_value() && b->defined() ? b->const_data_ptr<T>() : nullptr;
+  if (is_dense(s)) {
+    auto out_m = out.view({s.batch, s.out_channels});
+    gemm<T>(x.view({s.batch, s.col_rows()}), w.view({s.out_channels, s.col_rows()}).t(), out_m,
+            false, !plan.threaded);
+    if (bias != nullptr) out_m.add_(b->view({1, s.out_channels}));
+    return;
+  }
+  if (use_direct<T>(s)) {
+    at::parallel_for(0, s.batch, plan.threaded ? 1 : s.batch, [&](int64_t n0, int64_t n1) {
+      direct_conv2d(x.const_data_ptr<T>(), w.const_data_ptr<T>(), bias, s, n0, n1,
+                    out.data_ptr<T>());
+    });
+    return;
+  }
+  for_each_chunk<T>(plan.count, plan, x.options(),
+                    [&](int64_t begin, int64_t end, T* buffer, bool inside) {
     for (int64_t i = begin; i < end; ++i) {
-      const Item it = item_at(s, bands, i);
-      auto out_band = group_band(out, og, it, s.out_w);
-      gemm<T>(w_groups.select(0, it.g), input_cols(x, s, it, inside, band), out_band, false,
-              !bands.threaded);
-      if (bp == nullptr) continue;
-      // Bias while the band is still in cache.
-      T* o = out_band.data_ptr<T>();
-      for (int64_t c = 0; c < og; ++c) {
-        const T bias = bp[it.g * og + c];
-        for (int64_t j = 0; j < it.cols(s); ++j) o[c * out_band.stride(0) + j] += bias;
+      const Band band = plan.at(i);
+      auto out_m = band_output(out, og, band);
+      gemm<T>(w_groups.select(0, band.g), input_cols(x, s, band, inside, buffer), out_m, false,
+              !plan.threaded);
+      if (bias != nullptr) {  // while the band is still in cache
+        add_rows(out_m.data_ptr<T>(), og, band.cols(s), out_m.stride(0), bias + band.g * og);
       }
+      store_band_output(out, og, band, out_m);
     }
   });
 }
@@ -138,30 +120,36 @@ void forward(const at::Tensor& x, const at::Tensor& w, const std::optional<at::T
 template <typename T>
 void backward_input(const at::Tensor& grad_out, const at::Tensor& w, const Conv2dShape& s,
                     at::Tensor& grad_x) {
-  const Bands bands(s);
-  const int64_t og = s.out_channels_per_group();
-  const int64_t cg = s.in_channels_per_group();
+  const BandPlan plan(s);
+  const int64_t og = s.out_channels_per_group(), cg = s.in_channels_per_group();
   const auto w_groups_t = w.view({s.groups, og, s.col_rows()}).transpose(1, 2);
-  T* gx = grad_x.data_ptr<T>();
-  const int64_t band_elements = s.is_pointwise() ? 0 : s.col_rows() * bands.rows * s.out_w;
-  // Bands of one image overlap in the input rows they add to, so an image is never split
-  // across threads: the parallel unit is the image (all its groups and bands).
-  const int64_t per_image = s.groups * bands.count;
-  for_each_chunk<T>(s.batch, bands.threaded, band_elements, grad_out.options(),
-                    [&](int64_t n_begin, int64_t n_end, T* band, bool inside) {
-    for (int64_t i = n_begin * per_image; i < n_end * per_image; ++i) {
-      const Item it = item_at(s, bands, i);
-      const auto go_band = group_band(grad_out, og, it, s.out_w);
+  if (is_dense(s)) {
+    auto gx = grad_x.view({s.batch, s.col_rows()});
+    gemm<T>(grad_out.view({s.batch, s.out_channels}), w.view({s.out_channels, s.col_rows()}), gx,
+            false, !plan.threaded);
+    return;
+  }
+  // The row bands of one image and group add into overlapping input rows, so they stay on one
+  // thread: the parallel unit is (image block, group) with all its row bands.
+  for_each_chunk<T>(plan.count / plan.per_image, plan, grad_out.options(),
+                    [&](int64_t begin, int64_t end, T* buffer, bool inside) {
+    for (int64_t i = begin * plan.per_image; i < end * plan.per_image; ++i) {
+      const Band band = plan.at(i);
+      const auto go = band_input(grad_out, og, band);
       if (s.is_pointwise()) {
-        auto gx_band = group_band(grad_x, cg, it, s.out_w);
-        gemm<T>(w_groups_t.select(0, it.g), go_band, gx_band, false, !bands.threaded);
+        auto gx = band_output(grad_x, cg, band);
+        gemm<T>(w_groups_t.select(0, band.g), go, gx, false, !plan.threaded);
+        store_band_output(grad_x, cg, band, gx);
         continue;
       }
-      auto cols = at::from_blob(band, {s.col_rows(), it.cols(s)}, grad_out.options());
-      gemm<T>(w_groups_t.select(0, it.g), go_band, cols, false, !bands.threaded);
-      T* gx_group = gx + (it.n * s.in_channels + it.g * cg) * s.in_h * s.in_w;
+      auto cols = at::from_blob(buffer, {s.col_rows(), band.cols(s)}, grad_out.options());
+      gemm<T>(w_groups_t.select(0, band.g), go, cols, false, !plan.threaded);
+      const int64_t per_image = band.cols(s) / band.images();
       at::parallel_for(0, cg, inside ? 1 : cg, [&](int64_t c0, int64_t c1) {
-        col2im_add(band, s, it.oh_begin, it.oh_end, c0, c1, gx_group);
+        for (int64_t n = band.n_begin; n < band.n_end; ++n) {
+          col2im_add(buffer + (n - band.n_begin) * per_image, s, band.oh_begin, band.oh_end, c0,
+                     c1, band.cols(s), grad_x.data_ptr<T>() + group_offset(s, s.in_channels, n, band.g));
+        }
       });
     }
   });
@@ -170,20 +158,25 @@ void backward_input(const at::Tensor& grad_out, const at::Tensor& w, const Conv2
 template <typename T>
 void backward_weight(const at::Tensor& grad_out, const at::Tensor& x, const Conv2dShape& s,
                      at::Tensor& grad_w) {
-  const Bands bands(s);
+  const BandPlan plan(s);
   const int64_t og = s.out_channels_per_group();
-  const int64_t band_elements = s.is_pointwise() ? 0 : s.col_rows() * bands.rows * s.out_w;
+  if (is_dense(s)) {
+    auto gw = grad_w.view({s.out_channels, s.col_rows()});
+    gemm<T>(grad_out.view({s.batch, s.out_channels}).t(), x.view({s.batch, s.col_rows()}), gw,
+            false, !plan.threaded);
+    return;
+  }
   // Threads accumulate into private copies of grad_w, summed at the end.
   std::mutex mutex;
   std::vector<at::Tensor> partials;
-  for_each_chunk<T>(bands.items, bands.threaded, band_elements, x.options(),
-                    [&](int64_t begin, int64_t end, T* band, bool inside) {
+  for_each_chunk<T>(plan.count, plan, x.options(),
+                    [&](int64_t begin, int64_t end, T* buffer, bool inside) {
     auto acc = at::zeros({s.groups, og, s.col_rows()}, grad_w.options());
     for (int64_t i = begin; i < end; ++i) {
-      const Item it = item_at(s, bands, i);
-      const auto cols = input_cols(x, s, it, inside, band);
-      auto acc_g = acc.select(0, it.g);
-      gemm<T>(group_band(grad_out, og, it, s.out_w), cols.t(), acc_g, true, !bands.threaded);
+      const Band band = plan.at(i);
+      const auto cols = input_cols(x, s, band, inside, buffer);
+      auto acc_g = acc.select(0, band.g);
+      gemm<T>(band_input(grad_out, og, band), cols.t(), acc_g, true, !plan.threaded);
     }
     std::lock_guard<std::mutex> lock(mutex);
     partials.push_back(acc);
