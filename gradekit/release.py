@@ -16,10 +16,10 @@ from gradekit.stubs import BEGIN, END, solution_files
 from gradekit.targets import find_course_root
 
 # Copied as they are (relative to the course root); README.md comes from the student template.
-INCLUDE = ["assignments", "gradekit", "csrc", "docs", "setup.py", "pyproject.toml", "requirements.txt",
+INCLUDE = ["assignments", "gradekit", "csrc", "setup.py", "pyproject.toml", "requirements.txt",
            "conftest.py", ".gitignore"]
 SKIP_NAMES = shutil.ignore_patterns("__pycache__", "*.pyc", "*.so", "*.egg-info", "build", ".pytest_cache",
-                                    ".hypothesis", "authoring.md", "grading.md")
+                                    ".hypothesis")
 MIN_LEAK_LINE = 16  # shorter lines ("return out") are too common to identify a solution
 
 
