@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 # (N, C_in, H, W, C_out, kernel, stride, padding, dilation, groups): batch 1, odd sizes, channel
 # counts that are not multiples of a vector width, rectangular kernels, depthwise and 1x1
 # (which skips im2col), inputs whose im2col matrix spans several bands of rows, many small
-# images sharing one band, few output channels (the direct kernel) and a kernel covering the
-# whole input (a fully connected layer, as LeNet-5's C5).
+# images sharing one band, output channels in several blocks and taps in several chunks (the
+# direct kernel) and a kernel covering the whole input (a fully connected layer, as LeNet-5's C5).
 CASES = [
     (1, 3, 7, 7, 5, 3, 1, 0, 1, 1),
     (2, 5, 11, 9, 17, 3, 2, 1, 1, 1),
@@ -26,6 +26,7 @@ CASES = [
     (37, 6, 14, 14, 16, 5, 1, 0, 1, 1),
     (33, 3, 9, 9, 40, 3, 1, 1, 1, 1),
     (5, 16, 5, 5, 12, 5, 1, 0, 1, 1),
+    (2, 80, 6, 7, 20, 3, 1, 1, 1, 1),
 ]
 
 

@@ -1,7 +1,11 @@
-// conv2d on the CPU: im2col over bands (conv2d_bands.h), then one BLAS matrix product per band
-// (at::mm, i.e. MKL/OpenBLAS sgemm/dgemm), as Caffe did. Bands are split across threads when
-// there are enough of them, each thread running a single-threaded product; otherwise they run
-// one after another with im2col split by channel and BLAS using every thread.
+// conv2d on the CPU.
+//
+// Forward: a direct kernel (conv2d_direct.h) for ungrouped layers; BLAS alone for pointwise and
+// fully connected ones; im2col bands + BLAS for grouped ones. Backward: im2col over bands
+// (conv2d_bands.h), then one BLAS matrix product per band (at::mm, i.e. MKL/OpenBLAS
+// sgemm/dgemm), as Caffe did, and col2im for the input gradient. Bands are split across
+// threads when there are enough of them, each thread running a single-threaded product;
+// otherwise they run one after another with im2col split by channel and BLAS on every thread.
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/LegacyTypeDispatch.h>
@@ -64,6 +68,13 @@ bool is_dense(const Conv2dShape& s) {
          s.pad_right == 0;
 }
 
+// The forward pass reads the image directly (conv2d_direct.h) for one group; pointwise and fully
+// connected layers are plain matrix products, which BLAS does better, and grouped ones go
+// through im2col bands.
+bool use_direct(const Conv2dShape& s) {
+  return s.groups == 1 && !s.is_pointwise() && !is_dense(s);
+}
+
 // The [K, band columns] im2col matrix of band b: x itself for a pointwise kernel, else filled
 // into `buffer` image by image (split by channel across threads when `threads_inside`).
 template <typename T>
@@ -95,11 +106,12 @@ void forward(const at::Tensor& x, const at::Tensor& w, const std::optional<at::T
     if (bias != nullptr) out_m.add_(b->view({1, s.out_channels}));
     return;
   }
-  if (use_direct<T>(s)) {
-    at::parallel_for(0, s.batch, plan.threaded ? 1 : s.batch, [&](int64_t n0, int64_t n1) {
-      direct_conv2d(x.const_data_ptr<T>(), w.const_data_ptr<T>(), bias, s, n0, n1,
-                    out.data_ptr<T>());
-    });
+  if (use_direct(s)) {
+    const DirectConv<T> direct(w.const_data_ptr<T>(), s);
+    at::parallel_for(0, direct.items(), plan.threaded ? 1 : direct.items(),
+                     [&](int64_t begin, int64_t end) {
+                       direct.run(x.const_data_ptr<T>(), bias, begin, end, out.data_ptr<T>());
+                     });
     return;
   }
   for_each_chunk<T>(plan.count, plan, x.options(),

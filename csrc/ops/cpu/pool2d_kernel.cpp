@@ -113,22 +113,10 @@ GRADEKIT_CPU_CLONES void pool_rows_nhwc(const T* x, T* y, const Pool2dShape& s, 
   }
 }
 
-// One plane (one image, one channel) of an NCHW or NHWC tensor: where it starts and how far
-// apart its neighbouring pixels are (1 in NCHW, C in NHWC).
-struct PlaneView {
-  int64_t in_base, out_base, step;
-};
-
-PlaneView plane_view(const Pool2dShape& s, int64_t p, bool channels_last) {
-  if (!channels_last) return {p * s.in_h * s.in_w, p * s.out_h * s.out_w, 1};
-  const int64_t n = p / s.channels, c = p % s.channels;
-  return {n * s.in_h * s.in_w * s.channels + c, n * s.out_h * s.out_w * s.channels + c,
-          s.channels};
-}
-
-// The window pixel (as h * in_w + w) that max/min pool picks for output (oh, ow).
+// The window pixel (as h * in_w + w) that max/min pool picks for output (oh, ow) of an NCHW
+// plane.
 template <typename R, typename T>
-int64_t window_pick(const T* in, int64_t step, const Pool2dShape& s, int64_t oh, int64_t ow) {
+int64_t window_pick(const T* in, const Pool2dShape& s, int64_t oh, int64_t ow) {
   const int64_t ih0 = oh * s.stride_h - s.pad_h, iw0 = ow * s.stride_w - s.pad_w;
   const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
   const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
@@ -137,8 +125,8 @@ int64_t window_pick(const T* in, int64_t step, const Pool2dShape& s, int64_t oh,
   for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
     for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
       const int64_t i = (ih0 + ki) * s.in_w + iw0 + kj;
-      if (R::takes(in[i * step], best)) {
-        best = in[i * step];
+      if (R::takes(in[i], best)) {
+        best = in[i];
         pick = i;
       }
     }
@@ -146,8 +134,44 @@ int64_t window_pick(const T* in, int64_t step, const Pool2dShape& s, int64_t oh,
   return pick;
 }
 
+// Gradient of max/min pool for NHWC images [n0, n1): every channel's pick is tracked at once,
+// so the innermost loops run over contiguous channels. best and pick hold one value per channel.
+template <typename R, typename T>
+GRADEKIT_CPU_CLONES void argext_backward_nhwc(const T* x, const T* g, T* gx, const Pool2dShape& s,
+                                              int64_t n0, int64_t n1, T* best, int64_t* pick) {
+  const int64_t c_count = s.channels, plane = s.in_h * s.in_w;
+  for (int64_t n = n0; n < n1; ++n) {
+    for (int64_t oh = 0; oh < s.out_h; ++oh) {
+      const int64_t ih0 = oh * s.stride_h - s.pad_h;
+      const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
+      for (int64_t ow = 0; ow < s.out_w; ++ow) {
+        const int64_t iw0 = ow * s.stride_w - s.pad_w;
+        const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
+        const int64_t first = (ih0 + kr.lo) * s.in_w + iw0 + kc.lo;
+        for (int64_t c = 0; c < c_count; ++c) {
+          best[c] = R::template identity<T>();
+          pick[c] = first;
+        }
+        for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
+          for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
+            const int64_t pos = (ih0 + ki) * s.in_w + iw0 + kj;
+            const T* in = x + (n * plane + pos) * c_count;
+            for (int64_t c = 0; c < c_count; ++c) {
+              const bool takes = R::takes(in[c], best[c]);
+              best[c] = takes ? in[c] : best[c];
+              pick[c] = takes ? pos : pick[c];
+            }
+          }
+        }
+        const T* go = g + ((n * s.out_h + oh) * s.out_w + ow) * c_count;
+        for (int64_t c = 0; c < c_count; ++c) gx[(n * plane + pick[c]) * c_count + c] += go[c];
+      }
+    }
+  }
+}
+
 // Gradient of max/min pool: each output's gradient goes to its window's pick. Threads split
-// the planes, so no two threads add to the same input pixel.
+// the planes (NCHW) or the images (NHWC), so no two threads add to the same input pixel.
 template <typename R, typename T>
 void argext_backward(const at::Tensor& x, const at::Tensor& g, at::Tensor& gx,
                      const Pool2dShape& s, bool channels_last) {
@@ -155,45 +179,66 @@ void argext_backward(const at::Tensor& x, const at::Tensor& g, at::Tensor& gx,
   const T* gp = g.const_data_ptr<T>();
   T* gxp = gx.data_ptr<T>();
   const int64_t work = s.out_h * s.out_w * s.kernel_h * s.kernel_w;
+  if (channels_last) {
+    at::parallel_for(0, s.batch, grain(work * s.channels), [&](int64_t n0, int64_t n1) {
+      std::vector<T> best(s.channels);
+      std::vector<int64_t> pick(s.channels);
+      argext_backward_nhwc<R, T>(xp, gp, gxp, s, n0, n1, best.data(), pick.data());
+    });
+    return;
+  }
+  const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
   at::parallel_for(0, s.planes(), grain(work), [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
-      const auto v = plane_view(s, p, channels_last);
       for (int64_t oh = 0; oh < s.out_h; ++oh) {
         for (int64_t ow = 0; ow < s.out_w; ++ow) {
-          const int64_t pick = window_pick<R>(xp + v.in_base, v.step, s, oh, ow);
-          gxp[v.in_base + pick * v.step] += gp[v.out_base + (oh * s.out_w + ow) * v.step];
+          const int64_t pick = window_pick<R>(xp + p * in_plane, s, oh, ow);
+          gxp[p * in_plane + pick] += gp[p * out_plane + oh * s.out_w + ow];
         }
       }
     }
   });
 }
 
+// Adds each output's gradient over the window size to every window pixel inside the input, for
+// images [n0, n1) of an NHWC tensor (lanes = channels, contiguous) or planes [n0, n1) of an
+// NCHW one (lanes = 1).
+template <typename T>
+GRADEKIT_CPU_CLONES void avg_backward_images(const T* g, T* gx, const Pool2dShape& s, int64_t n0,
+                                             int64_t n1, int64_t lanes, T divisor) {
+  const int64_t in_plane = s.in_h * s.in_w;
+  for (int64_t n = n0; n < n1; ++n) {
+    for (int64_t oh = 0; oh < s.out_h; ++oh) {
+      const int64_t ih0 = oh * s.stride_h - s.pad_h;
+      const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
+      for (int64_t ow = 0; ow < s.out_w; ++ow) {
+        const int64_t iw0 = ow * s.stride_w - s.pad_w;
+        const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
+        const T* go = g + ((n * s.out_h + oh) * s.out_w + ow) * lanes;
+        for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
+          for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
+            T* dst = gx + (n * in_plane + (ih0 + ki) * s.in_w + iw0 + kj) * lanes;
+            for (int64_t c = 0; c < lanes; ++c) dst[c] += go[c] / divisor;
+          }
+        }
+      }
+    }
+  }
+}
+
 // Gradient of avg pool: each output's gradient, divided by the window size, goes to every
-// window pixel inside the input.
+// window pixel inside the input. Threads split planes (NCHW) or images (NHWC).
 template <typename T>
 void avg_backward(const at::Tensor& g, at::Tensor& gx, const Pool2dShape& s, bool channels_last) {
   const T* gp = g.const_data_ptr<T>();
   T* gxp = gx.data_ptr<T>();
   const T divisor = static_cast<T>(s.kernel_h * s.kernel_w);
   const int64_t work = s.out_h * s.out_w * s.kernel_h * s.kernel_w;
-  at::parallel_for(0, s.planes(), grain(work), [&](int64_t p0, int64_t p1) {
-    for (int64_t p = p0; p < p1; ++p) {
-      const auto v = plane_view(s, p, channels_last);
-      for (int64_t oh = 0; oh < s.out_h; ++oh) {
-        const int64_t ih0 = oh * s.stride_h - s.pad_h;
-        const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
-        for (int64_t ow = 0; ow < s.out_w; ++ow) {
-          const int64_t iw0 = ow * s.stride_w - s.pad_w;
-          const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
-          const T share = gp[v.out_base + (oh * s.out_w + ow) * v.step] / divisor;
-          for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
-            for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
-              gxp[v.in_base + ((ih0 + ki) * s.in_w + iw0 + kj) * v.step] += share;
-            }
-          }
-        }
-      }
-    }
+  // An NCHW plane is an image of one channel.
+  const int64_t units = channels_last ? s.batch : s.planes();
+  const int64_t lanes = channels_last ? s.channels : 1;
+  at::parallel_for(0, units, grain(work * lanes), [&](int64_t u0, int64_t u1) {
+    avg_backward_images<T>(gp, gxp, s, u0, u1, lanes, divisor);
   });
 }
 

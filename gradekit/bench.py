@@ -1,0 +1,283 @@
+"""``gradekit bench``: gradekit's kernels against torch, timed in the same process.
+
+For every op and shape it prints torch's time, gradekit's time and the ratio torch_ms /
+gradekit_ms (> 1: gradekit is faster), for the forward pass and for forward + backward.
+Times are medians of repeated calls after a warm-up call; CUDA work is synchronized around each
+call. Each row also reports the largest difference between the two outputs, so a fast wrong
+kernel cannot pass unnoticed.
+
+Shapes: AlexNet at 227x227 (the 2012 paper's layers and channel counts 96-256-384-384-256, as
+one tower, i.e. groups=1), batch 16 on CPU and 128 on GPU; VGG16's 3x3 convolutions at 224x224,
+batch 4 on CPU and 32 on GPU; LeNet-5 at 32x32, batch 128.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+OPS = ("conv2d", "max_pool2d", "avg_pool2d", "min_pool2d", "lrn")
+
+
+@dataclass
+class Case:
+    op: str
+    layer: str
+    shape: tuple  # input (N, C, H, W)
+    args: dict  # hyper-parameters, as the public gradekit.ops function takes them
+    goal_fwd: float | None = None  # ratio the kernel should reach, None where none is set
+    goal_fwdbwd: float | None = None
+    channels_last: bool = False
+    quick: bool = False  # part of the --quick smoke run
+    weight: tuple | None = None  # conv2d: (C_out, C_in, kH, kW)
+
+
+@dataclass
+class Row:
+    op: str
+    layer: str
+    shape: str
+    args: str
+    passes: str  # "fwd" or "fwd+bwd"
+    torch_ms: float
+    gradekit_ms: float
+    ratio: float
+    goal: float | None
+    met: bool | None
+    max_abs_diff: float
+    repeats: int = field(default=0)
+
+
+def _conv_cases(batch_alexnet: int, batch_vgg: int) -> list[Case]:
+    cases = []
+    alexnet = [  # name, C_in, size, C_out, kernel, stride, padding
+        ("conv1", 3, 227, 96, 11, 4, 0),
+        ("conv2", 96, 27, 256, 5, 1, 2),
+        ("conv3", 256, 13, 384, 3, 1, 1),
+        ("conv4", 384, 13, 384, 3, 1, 1),
+        ("conv5", 384, 13, 256, 3, 1, 1),
+    ]
+    for name, c, size, o, k, s, p in alexnet:
+        first = name == "conv1"
+        cases.append(Case("conv2d", f"alexnet.{name}", (batch_alexnet, c, size, size), {"stride": s, "padding": p},
+                          goal_fwd=1.0 if first else 0.8, goal_fwdbwd=None if first else 0.5, weight=(o, c, k, k)))
+    vgg = [("conv1_1", 3, 224, 64), ("conv1_2", 64, 224, 64), ("conv2_1", 64, 112, 128), ("conv2_2", 128, 112, 128),
+           ("conv3_1", 128, 56, 256), ("conv3_2", 256, 56, 256), ("conv4_1", 256, 28, 512),
+           ("conv4_2", 512, 28, 512), ("conv5_1", 512, 14, 512)]
+    for name, c, size, o in vgg:
+        cases.append(Case("conv2d", f"vgg16.{name}", (batch_vgg, c, size, size), {"stride": 1, "padding": 1},
+                          goal_fwd=0.8, weight=(o, c, 3, 3)))
+    lenet = [("conv1", 1, 32, 6), ("conv2", 6, 14, 16), ("conv3", 16, 5, 120)]
+    for name, c, size, o in lenet:
+        cases.append(Case("conv2d", f"lenet5.{name}", (128, c, size, size), {}, goal_fwd=1.0,
+                          weight=(o, c, 5, 5), quick=name == "conv2"))
+    return cases
+
+
+def _pool_cases(batch: int) -> list[Case]:
+    alexnet = [("pool1", (batch, 96, 55, 55)), ("pool2", (batch, 256, 27, 27)), ("pool5", (batch, 256, 13, 13))]
+    cases = []
+    for op in ("max_pool2d", "avg_pool2d", "min_pool2d"):
+        for name, shape in alexnet:
+            first = name == "pool1"
+            cases.append(Case(op, f"alexnet.{name}", shape, {"kernel_size": 3, "stride": 2},
+                              goal_fwd=5.0 if first else None, quick=name == "pool5"))
+            if op != "min_pool2d" and first:  # torch has no min pool, and so no channels_last one
+                cases.append(Case(op, f"alexnet.{name}", shape, {"kernel_size": 3, "stride": 2},
+                                  goal_fwd=1.0, channels_last=True))
+    for name, shape in [("pool1", (128, 6, 28, 28)), ("pool2", (128, 16, 10, 10))]:
+        cases.append(Case("avg_pool2d", f"lenet5.{name}", shape, {"kernel_size": 2, "stride": 2}))
+    return cases
+
+
+def _lrn_cases(batch: int) -> list[Case]:
+    # Caffe/torch's convention so that both sides compute the same numbers; the 'alexnet'
+    # convention differs only in alpha's scale, not in the work.
+    args = {"size": 5, "alpha": 1e-4, "beta": 0.75, "k": 2.0, "convention": "torch"}
+    return [
+        Case("lrn", "alexnet.norm1", (batch, 96, 55, 55), args, goal_fwd=10.0, goal_fwdbwd=10.0),
+        Case("lrn", "alexnet.norm2", (batch, 256, 27, 27), args, quick=True),
+        # beta outside the sqrt fast paths (0.5, 0.75, 1) takes std::pow: shown for honesty.
+        Case("lrn", "alexnet.norm1 beta=0.7", (batch, 96, 55, 55), {**args, "beta": 0.7}),
+    ]
+
+
+def cases_for(device: str) -> list[Case]:
+    gpu = device == "cuda"
+    return (_conv_cases(128 if gpu else 16, 32 if gpu else 4) + _pool_cases(128 if gpu else 16)
+            + _lrn_cases(128 if gpu else 16))
+
+
+def _functions(case: Case) -> tuple[Callable, Callable]:
+    """(torch reference, gradekit) taking the case's input tensors."""
+    from gradekit import ops
+
+    a = case.args
+    if case.op == "conv2d":
+        return (lambda x, w, b: F.conv2d(x, w, b, a.get("stride", 1), a.get("padding", 0)),
+                lambda x, w, b: ops.conv2d(x, w, b, a.get("stride", 1), a.get("padding", 0)))
+    if case.op == "lrn":
+        return (lambda x: F.local_response_norm(x, a["size"], a["alpha"], a["beta"], a["k"]),
+                lambda x: ops.lrn(x, **a))
+    k, s = a["kernel_size"], a["stride"]
+    if case.op == "min_pool2d":
+        return lambda x: -F.max_pool2d(-x, k, s), lambda x: ops.min_pool2d(x, k, s)
+    return lambda x: getattr(F, case.op)(x, k, s), lambda x: getattr(ops, case.op)(x, k, s)
+
+
+def _inputs(case: Case, device: str, requires_grad: bool) -> list[torch.Tensor]:
+    g = torch.Generator().manual_seed(0)
+    fmt = torch.channels_last if case.channels_last else torch.contiguous_format
+    x = torch.randn(case.shape, generator=g).to(device).contiguous(memory_format=fmt)
+    tensors = [x]
+    if case.weight is not None:
+        fan_in = case.weight[1] * case.weight[2] * case.weight[3]
+        tensors += [torch.randn(case.weight, generator=g).div_(fan_in ** 0.5).to(device),
+                    torch.randn(case.weight[0], generator=g).to(device)]
+    return [t.requires_grad_(requires_grad) for t in tensors]
+
+
+def _sync(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def _time_call(fn: Callable[[], object], device: str) -> float:
+    _sync(device)
+    start = time.perf_counter()
+    fn()
+    _sync(device)
+    return time.perf_counter() - start
+
+
+def _median_ms(ref: Callable[[], object], mine: Callable[[], object], device: str, repeats: int,
+               budget_s: float) -> tuple[float, float, int]:
+    """Median wall times (ms) of ref() and mine() after one warm-up call each.
+
+    The calls alternate (ref, mine, mine, ref, ...) so that a change in machine load during the
+    run weighs on both sides alike; slow calls get fewer repeats (never fewer than 3).
+    """
+    first = _time_call(ref, device) + _time_call(mine, device)
+    n = max(3, min(repeats, int(budget_s / max(first, 1e-6))))
+    ref_times, mine_times = [], []
+    for i in range(n):
+        pair = [(ref, ref_times), (mine, mine_times)]
+        for fn, times in pair if i % 2 == 0 else reversed(pair):
+            times.append(_time_call(fn, device))
+    return statistics.median(ref_times) * 1e3, statistics.median(mine_times) * 1e3, n
+
+
+def _run_case(case: Case, device: str, repeats: int, budget_s: float) -> list[Row]:
+    ref, mine = _functions(case)
+    rows = []
+    for passes in ("fwd", "fwd+bwd"):
+        backward = passes == "fwd+bwd"
+        inputs = _inputs(case, device, backward)
+        with torch.no_grad():
+            diff = (ref(*inputs).float() - mine(*inputs).float()).abs().max().item()
+        if backward:
+            grad = torch.randn_like(ref(*inputs))
+
+            def timed(fn):
+                def step():
+                    for t in inputs:
+                        t.grad = None
+                    fn(*inputs).backward(grad)
+                return step
+        else:
+            def timed(fn):
+                return lambda: fn(*inputs)
+        t_ms, g_ms, n = _median_ms(timed(ref), timed(mine), device, repeats, budget_s)
+        goal = case.goal_fwdbwd if backward else case.goal_fwd
+        ratio = t_ms / g_ms
+        rows.append(Row(case.op, case.layer + (" channels_last" if case.channels_last else ""),
+                        "x".join(map(str, case.shape)) + (f" w{'x'.join(map(str, case.weight))}" if case.weight else ""),
+                        ", ".join(f"{k}={v}" for k, v in case.args.items()), passes, round(t_ms, 3),
+                        round(g_ms, 3), round(ratio, 2), goal, None if goal is None else ratio >= goal, diff, n))
+    return rows
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def header(device: str) -> dict:
+    from gradekit import ops
+
+    info = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "device": device,
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "gradekit_build": ops.build_info(),
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+    if device == "cuda":
+        info["gpu"] = torch.cuda.get_device_name(0)
+        info["tf32"] = False
+    return info
+
+
+def _print_header(info: dict) -> None:
+    where = info.get("gpu") or info["cpu"]
+    load = ", ".join(f"{v:.2f}" for v in info["load_average"]) if info["load_average"] else "n/a"
+    print(f"gradekit bench  {info['date']}  device={info['device']} ({where})  torch {info['torch']}  "
+          f"threads={info['torch_threads']}  cores={info['cores']}  load average {load}")
+    print("ratio = torch ms / gradekit ms (> 1: gradekit faster); median of repeats after a warm-up call")
+
+
+def _print_row(r: Row) -> None:
+    goal = "" if r.goal is None else f">= {r.goal:g} {'met' if r.met else 'MISSED'}"
+    print(f"{r.op:<11} {r.layer:<29} {r.shape:<26} {r.passes:<7} {r.torch_ms:>10.3f} {r.gradekit_ms:>12.3f} "
+          f"{r.ratio:>7.2f}  {goal:<13} {r.max_abs_diff:.1e}")
+
+
+def main(device: str = "cpu", json_path: str | None = None, quick: bool = False, ops: list[str] | None = None) -> int:
+    """Run the benchmark; returns a process exit code (0 when it ran, whether goals were met or not)."""
+    from gradekit import ops as gk
+
+    if not gk.build_info()["built"]:
+        print(f"gradekit._C is not built ({gk.build_info()['error']}): run `{gk.BUILD_COMMAND}` in the repository")
+        return 1
+    unknown = sorted(set(ops or ()) - set(OPS))
+    if unknown:
+        print(f"unknown op(s) {', '.join(unknown)}; choose from {', '.join(OPS)}")
+        return 2
+    if device == "cuda":
+        if not torch.cuda.is_available() or not gk.build_info()["cuda"]:
+            print("no CUDA benchmark: " + ("no CUDA device is visible" if not torch.cuda.is_available()
+                                            else "gradekit._C was built without CUDA kernels"))
+            return 1
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
+    cases = [c for c in cases_for(device) if (ops is None or c.op in ops) and (c.quick or not quick)]
+    info = header(device)
+    _print_header(info)
+    print(f"{'op':<11} {'layer':<29} {'input':<26} {'pass':<7} {'torch ms':>10} {'gradekit ms':>12} {'ratio':>7}  "
+          f"{'goal':<13} max|diff|")
+    rows = []
+    for case in cases:
+        for row in _run_case(case, device, repeats=3 if quick else 11, budget_s=0.3 if quick else 4.0):
+            _print_row(row)
+            rows.append(row)
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump({"header": info, "rows": [asdict(r) for r in rows]}, f, indent=1)
+    return 0
