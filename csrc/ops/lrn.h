@@ -24,4 +24,8 @@ struct LrnParams {
 LrnParams check_lrn(const char* op, const at::Tensor& x, int64_t size, double alpha,
                     double beta, double k, std::string_view convention);
 
+// check_lrn for lrn_backward, plus grad_out: x's shape, dtype and device.
+LrnParams check_lrn_backward(const at::Tensor& grad_out, const at::Tensor& x, int64_t size,
+                             double alpha, double beta, double k, std::string_view convention);
+
 }  // namespace gradekit

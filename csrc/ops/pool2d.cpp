@@ -63,6 +63,14 @@ Pool2dShape check_pool2d_backward(const char* op, const at::Tensor& grad_out,
   return check_pool2d_backward(op, grad_out, x.sizes(), kernel_size, stride, padding);
 }
 
+Pool2dShape check_pool2d_backward(const char* op, const at::Tensor& grad_out, int64_t height,
+                                  int64_t width, at::IntArrayRef kernel_size,
+                                  at::IntArrayRef stride, at::IntArrayRef padding) {
+  check_nchw_float(op, "grad_out", grad_out);
+  const int64_t x_sizes[] = {grad_out.size(0), grad_out.size(1), height, width};
+  return check_pool2d_backward(op, grad_out, x_sizes, kernel_size, stride, padding);
+}
+
 // Max and min pool recompute the window's pick in backward instead of storing indices: the
 // forward pass then writes only its output, and backward reads x, which autograd keeps anyway.
 TORCH_LIBRARY_FRAGMENT(gradekit, m) {

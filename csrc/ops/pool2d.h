@@ -31,6 +31,11 @@ Pool2dShape check_pool2d_backward(const char* op, const at::Tensor& grad_out,
                                   at::IntArrayRef x_sizes, at::IntArrayRef kernel_size,
                                   at::IntArrayRef stride, at::IntArrayRef padding);
 
+// Backward entry of avg pool, which knows x only by its height and width.
+Pool2dShape check_pool2d_backward(const char* op, const at::Tensor& grad_out, int64_t height,
+                                  int64_t width, at::IntArrayRef kernel_size,
+                                  at::IntArrayRef stride, at::IntArrayRef padding);
+
 // Backward entry of max and min pool, which also read the forward input x.
 Pool2dShape check_pool2d_backward(const char* op, const at::Tensor& grad_out,
                                   const at::Tensor& x, at::IntArrayRef kernel_size,

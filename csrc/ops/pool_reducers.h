@@ -49,4 +49,23 @@ struct SumReducer {
   GRADEKIT_HOST_DEVICE static T combine_numbers(T acc, T v) { return acc + v; }
 };
 
+// The three pooling ops: what reduces a window, and the names their messages use.
+struct MaxPool {
+  using Reducer = MaxReducer;
+  static constexpr const char* kName = "max_pool2d";
+  static constexpr const char* kBackwardName = "max_pool2d_backward";
+};
+
+struct MinPool {
+  using Reducer = MinReducer;
+  static constexpr const char* kName = "min_pool2d";
+  static constexpr const char* kBackwardName = "min_pool2d_backward";
+};
+
+struct AvgPool {
+  using Reducer = SumReducer;
+  static constexpr const char* kName = "avg_pool2d";
+  static constexpr const char* kBackwardName = "avg_pool2d_backward";
+};
+
 }  // namespace gradekit

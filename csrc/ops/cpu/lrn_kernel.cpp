@@ -67,14 +67,22 @@ inline void slide_window(double* acc, int64_t width, int64_t c, int64_t channels
   }
 }
 
+// The window sum before channel 0: squares of channels [0, after), which slide_window
+// completes with channel `after` when channel 0's window is used.
+template <typename T, typename Row>
+inline void start_window(double* acc, int64_t width, int64_t channels, int64_t after,
+                         const Row& v) {
+  std::fill(acc, acc + width, 0.0);
+  for (int64_t j = 0; j < std::min(after, channels); ++j) {
+    for (int64_t i = 0; i < width; ++i) acc[i] += double(v(j)[i]) * double(v(j)[i]);
+  }
+}
+
 template <typename T, Power P>
 GRADEKIT_CPU_CLONES void lrn_forward_block(const T* x, T* y, int64_t channels, int64_t plane,
                                            int64_t width, LrnParams w, double* acc) {
   auto row = [&](int64_t c) { return x + c * plane; };
-  std::fill(acc, acc + width, 0.0);
-  for (int64_t j = 0; j < std::min(w.after, channels); ++j) {
-    for (int64_t i = 0; i < width; ++i) acc[i] += double(row(j)[i]) * double(row(j)[i]);
-  }
+  start_window<T>(acc, width, channels, w.after, row);
   const T beta = static_cast<T>(w.beta);
   for (int64_t c = 0; c < channels; ++c) {
     slide_window<T>(acc, width, c, channels, w.before, w.after, row);
@@ -95,10 +103,7 @@ GRADEKIT_CPU_CLONES void lrn_backward_block(const T* g, const T* x, T* gx, int64
                                             int64_t plane, int64_t width, LrnParams w,
                                             double* acc, T* t) {
   auto row = [&](int64_t c) { return x + c * plane; };
-  std::fill(acc, acc + width, 0.0);
-  for (int64_t j = 0; j < std::min(w.after, channels); ++j) {
-    for (int64_t i = 0; i < width; ++i) acc[i] += double(row(j)[i]) * double(row(j)[i]);
-  }
+  start_window<T>(acc, width, channels, w.after, row);
   const T beta = static_cast<T>(w.beta);
   for (int64_t c = 0; c < channels; ++c) {
     slide_window<T>(acc, width, c, channels, w.before, w.after, row);
@@ -174,11 +179,7 @@ at::Tensor lrn_kernel(const at::Tensor& x_in, int64_t size, double alpha, double
 
 at::Tensor lrn_backward_kernel(const at::Tensor& grad_out, const at::Tensor& x_in, int64_t size,
                                double alpha, double beta, double k, c10::string_view convention) {
-  constexpr const char* op = "lrn_backward";
-  const auto w = check_lrn(op, x_in, size, alpha, beta, k, convention);
-  check_nchw_float(op, "grad_out", grad_out);
-  check_same_dtype_device(op, "grad_out", grad_out, "x", x_in);
-  check_shape(op, "grad_out", grad_out, x_in.sizes());
+  const auto w = check_lrn_backward(grad_out, x_in, size, alpha, beta, k, convention);
   const auto x = x_in.contiguous();
   const auto g = grad_out.contiguous();
   auto gx = at::empty_like(x, at::MemoryFormat::Contiguous);

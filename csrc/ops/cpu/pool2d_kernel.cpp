@@ -11,7 +11,6 @@
 #include <ATen/ops/empty.h>
 #include <torch/library.h>
 
-#include <type_traits>
 #include <vector>
 
 #include "../checks.h"
@@ -70,6 +69,23 @@ inline bool contains_nan(const T* v, int64_t n) {
   return nan != 0;
 }
 
+// The window of output (oh, ow): its first input row and column, and its kernel rows and
+// columns that lie inside the input.
+struct Window {
+  int64_t ih0, iw0, in_w;
+  ValidRange rows, cols;
+
+  // Window pixel (ki, kj) as an offset h * in_w + w in its plane; first(): the first one inside.
+  int64_t pixel(int64_t ki, int64_t kj) const { return (ih0 + ki) * in_w + iw0 + kj; }
+  int64_t first() const { return pixel(rows.lo, cols.lo); }
+};
+
+Window window_at(const Pool2dShape& s, int64_t oh, int64_t ow) {
+  const int64_t ih0 = oh * s.stride_h - s.pad_h, iw0 = ow * s.stride_w - s.pad_w;
+  return {ih0, iw0, s.in_w, kernel_rows(ih0, s.kernel_h, s.in_h),
+          kernel_rows(iw0, s.kernel_w, s.in_w)};
+}
+
 // Reduces planes [p0, p1) of an NCHW tensor; SW > 0 fixes the horizontal stride at compile time.
 template <typename R, typename T, int SW>
 GRADEKIT_CPU_CLONES void pool_planes_nchw(const T* x, T* y, const Pool2dShape& s, int64_t p0,
@@ -90,19 +106,16 @@ GRADEKIT_CPU_CLONES void pool_planes_nchw(const T* x, T* y, const Pool2dShape& s
 template <typename R, typename T>
 GRADEKIT_CPU_CLONES void pool_rows_nhwc(const T* x, T* y, const Pool2dShape& s, int64_t r0,
                                         int64_t r1, T divisor) {
-  const int64_t c_count = s.channels;
+  const int64_t c_count = s.channels, plane = s.in_h * s.in_w;
   for (int64_t r = r0; r < r1; ++r) {
     const int64_t n = r / s.out_h, oh = r % s.out_h;
-    const int64_t ih0 = oh * s.stride_h - s.pad_h;
-    const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
     for (int64_t ow = 0; ow < s.out_w; ++ow) {
+      const Window win = window_at(s, oh, ow);
       T* o = y + (r * s.out_w + ow) * c_count;
       for (int64_t c = 0; c < c_count; ++c) o[c] = R::template identity<T>();
-      const int64_t iw0 = ow * s.stride_w - s.pad_w;
-      const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
-      for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
-        for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
-          const T* in = x + ((n * s.in_h + ih0 + ki) * s.in_w + iw0 + kj) * c_count;
+      for (int64_t ki = win.rows.lo; ki < win.rows.hi; ++ki) {
+        for (int64_t kj = win.cols.lo; kj < win.cols.hi; ++kj) {
+          const T* in = x + (n * plane + win.pixel(ki, kj)) * c_count;
           for (int64_t c = 0; c < c_count; ++c) o[c] = R::combine(o[c], in[c]);
         }
       }
@@ -117,14 +130,12 @@ GRADEKIT_CPU_CLONES void pool_rows_nhwc(const T* x, T* y, const Pool2dShape& s, 
 // plane.
 template <typename R, typename T>
 int64_t window_pick(const T* in, const Pool2dShape& s, int64_t oh, int64_t ow) {
-  const int64_t ih0 = oh * s.stride_h - s.pad_h, iw0 = ow * s.stride_w - s.pad_w;
-  const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
-  const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
-  int64_t pick = (ih0 + kr.lo) * s.in_w + iw0 + kc.lo;
+  const Window win = window_at(s, oh, ow);
+  int64_t pick = win.first();
   T best = R::template identity<T>();
-  for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
-    for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
-      const int64_t i = (ih0 + ki) * s.in_w + iw0 + kj;
+  for (int64_t ki = win.rows.lo; ki < win.rows.hi; ++ki) {
+    for (int64_t kj = win.cols.lo; kj < win.cols.hi; ++kj) {
+      const int64_t i = win.pixel(ki, kj);
       if (R::takes(in[i], best)) {
         best = in[i];
         pick = i;
@@ -141,31 +152,25 @@ GRADEKIT_CPU_CLONES void argext_backward_nhwc(const T* x, const T* g, T* gx, con
                                               int64_t n0, int64_t n1, T* best, int64_t* pick) {
   const int64_t c_count = s.channels, plane = s.in_h * s.in_w;
   for (int64_t n = n0; n < n1; ++n) {
-    for (int64_t oh = 0; oh < s.out_h; ++oh) {
-      const int64_t ih0 = oh * s.stride_h - s.pad_h;
-      const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
-      for (int64_t ow = 0; ow < s.out_w; ++ow) {
-        const int64_t iw0 = ow * s.stride_w - s.pad_w;
-        const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
-        const int64_t first = (ih0 + kr.lo) * s.in_w + iw0 + kc.lo;
-        for (int64_t c = 0; c < c_count; ++c) {
-          best[c] = R::template identity<T>();
-          pick[c] = first;
-        }
-        for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
-          for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
-            const int64_t pos = (ih0 + ki) * s.in_w + iw0 + kj;
-            const T* in = x + (n * plane + pos) * c_count;
-            for (int64_t c = 0; c < c_count; ++c) {
-              const bool takes = R::takes(in[c], best[c]);
-              best[c] = takes ? in[c] : best[c];
-              pick[c] = takes ? pos : pick[c];
-            }
+    for (int64_t o = 0; o < s.out_h * s.out_w; ++o) {
+      const Window win = window_at(s, o / s.out_w, o % s.out_w);
+      for (int64_t c = 0; c < c_count; ++c) {
+        best[c] = R::template identity<T>();
+        pick[c] = win.first();
+      }
+      for (int64_t ki = win.rows.lo; ki < win.rows.hi; ++ki) {
+        for (int64_t kj = win.cols.lo; kj < win.cols.hi; ++kj) {
+          const int64_t pos = win.pixel(ki, kj);
+          const T* in = x + (n * plane + pos) * c_count;
+          for (int64_t c = 0; c < c_count; ++c) {
+            const bool takes = R::takes(in[c], best[c]);
+            best[c] = takes ? in[c] : best[c];
+            pick[c] = takes ? pos : pick[c];
           }
         }
-        const T* go = g + ((n * s.out_h + oh) * s.out_w + ow) * c_count;
-        for (int64_t c = 0; c < c_count; ++c) gx[(n * plane + pick[c]) * c_count + c] += go[c];
       }
+      const T* go = g + (n * s.out_h * s.out_w + o) * c_count;
+      for (int64_t c = 0; c < c_count; ++c) gx[(n * plane + pick[c]) * c_count + c] += go[c];
     }
   }
 }
@@ -208,18 +213,13 @@ GRADEKIT_CPU_CLONES void avg_backward_images(const T* g, T* gx, const Pool2dShap
                                              int64_t n1, int64_t lanes, T divisor) {
   const int64_t in_plane = s.in_h * s.in_w;
   for (int64_t n = n0; n < n1; ++n) {
-    for (int64_t oh = 0; oh < s.out_h; ++oh) {
-      const int64_t ih0 = oh * s.stride_h - s.pad_h;
-      const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
-      for (int64_t ow = 0; ow < s.out_w; ++ow) {
-        const int64_t iw0 = ow * s.stride_w - s.pad_w;
-        const auto kc = kernel_rows(iw0, s.kernel_w, s.in_w);
-        const T* go = g + ((n * s.out_h + oh) * s.out_w + ow) * lanes;
-        for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
-          for (int64_t kj = kc.lo; kj < kc.hi; ++kj) {
-            T* dst = gx + (n * in_plane + (ih0 + ki) * s.in_w + iw0 + kj) * lanes;
-            for (int64_t c = 0; c < lanes; ++c) dst[c] += go[c] / divisor;
-          }
+    for (int64_t o = 0; o < s.out_h * s.out_w; ++o) {
+      const Window win = window_at(s, o / s.out_w, o % s.out_w);
+      const T* go = g + (n * s.out_h * s.out_w + o) * lanes;
+      for (int64_t ki = win.rows.lo; ki < win.rows.hi; ++ki) {
+        for (int64_t kj = win.cols.lo; kj < win.cols.hi; ++kj) {
+          T* dst = gx + (n * in_plane + win.pixel(ki, kj)) * lanes;
+          for (int64_t c = 0; c < lanes; ++c) dst[c] += go[c] / divisor;
         }
       }
     }
@@ -246,7 +246,8 @@ template <typename R, typename T>
 void pool_forward(const at::Tensor& x, at::Tensor& y, const Pool2dShape& s, bool channels_last) {
   const T* xp = x.const_data_ptr<T>();
   T* yp = y.data_ptr<T>();
-  const T divisor = std::is_same_v<R, SumReducer> ? static_cast<T>(s.kernel_h * s.kernel_w) : T(1);
+  // Average pool divides the window's sum by its size; max and min keep their pick.
+  const T divisor = R::kPicks ? T(1) : static_cast<T>(s.kernel_h * s.kernel_w);
   const int64_t window = s.kernel_h * s.kernel_w;
   if (channels_last) {
     at::parallel_for(0, s.batch * s.out_h, grain(s.out_w * s.channels * window),
@@ -263,10 +264,11 @@ void pool_forward(const at::Tensor& x, at::Tensor& y, const Pool2dShape& s, bool
   });
 }
 
-template <typename R>
-at::Tensor pool2d_kernel(const char* op, const at::Tensor& x_in, at::IntArrayRef kernel_size,
+template <typename Op>
+at::Tensor pool2d_kernel(const at::Tensor& x_in, at::IntArrayRef kernel_size,
                          at::IntArrayRef stride, at::IntArrayRef padding) {
-  const auto s = check_pool2d(op, x_in, kernel_size, stride, padding);
+  using R = typename Op::Reducer;
+  const auto s = check_pool2d(Op::kName, x_in, kernel_size, stride, padding);
   const auto format = working_memory_format(x_in);
   const auto x = x_in.contiguous(format);
   auto y = at::empty({s.batch, s.channels, s.out_h, s.out_w}, x.options().memory_format(format));
@@ -276,11 +278,13 @@ at::Tensor pool2d_kernel(const char* op, const at::Tensor& x_in, at::IntArrayRef
   return y;
 }
 
-template <typename R>
-at::Tensor argext_pool2d_backward_kernel(const char* op, const at::Tensor& grad_out,
-                                         const at::Tensor& x_in, at::IntArrayRef kernel_size,
-                                         at::IntArrayRef stride, at::IntArrayRef padding) {
-  const auto s = check_pool2d_backward(op, grad_out, x_in, kernel_size, stride, padding);
+template <typename Op>
+at::Tensor argext_pool2d_backward_kernel(const at::Tensor& grad_out, const at::Tensor& x_in,
+                                         at::IntArrayRef kernel_size, at::IntArrayRef stride,
+                                         at::IntArrayRef padding) {
+  using R = typename Op::Reducer;
+  const auto s = check_pool2d_backward(Op::kBackwardName, grad_out, x_in, kernel_size, stride,
+                                       padding);
   const auto format = working_memory_format(x_in);
   const auto x = x_in.contiguous(format);
   const auto g = grad_out.contiguous(format);
@@ -292,38 +296,12 @@ at::Tensor argext_pool2d_backward_kernel(const char* op, const at::Tensor& grad_
   return gx;
 }
 
-at::Tensor max_pool2d_kernel(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef st,
-                             at::IntArrayRef p) {
-  return pool2d_kernel<MaxReducer>("max_pool2d", x, k, st, p);
-}
-
-at::Tensor min_pool2d_kernel(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef st,
-                             at::IntArrayRef p) {
-  return pool2d_kernel<MinReducer>("min_pool2d", x, k, st, p);
-}
-
-at::Tensor avg_pool2d_kernel(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef st,
-                             at::IntArrayRef p) {
-  return pool2d_kernel<SumReducer>("avg_pool2d", x, k, st, p);
-}
-
-at::Tensor max_pool2d_backward_kernel(const at::Tensor& g, const at::Tensor& x,
-                                      at::IntArrayRef k, at::IntArrayRef st, at::IntArrayRef p) {
-  return argext_pool2d_backward_kernel<MaxReducer>("max_pool2d_backward", g, x, k, st, p);
-}
-
-at::Tensor min_pool2d_backward_kernel(const at::Tensor& g, const at::Tensor& x,
-                                      at::IntArrayRef k, at::IntArrayRef st, at::IntArrayRef p) {
-  return argext_pool2d_backward_kernel<MinReducer>("min_pool2d_backward", g, x, k, st, p);
-}
-
 at::Tensor avg_pool2d_backward_kernel(const at::Tensor& grad_out, int64_t height, int64_t width,
                                       at::IntArrayRef kernel_size, at::IntArrayRef stride,
                                       at::IntArrayRef padding) {
-  constexpr const char* op = "avg_pool2d_backward";
-  const int64_t x_sizes[] = {grad_out.dim() == 4 ? grad_out.size(0) : 0,
-                             grad_out.dim() == 4 ? grad_out.size(1) : 0, height, width};
-  const auto s = check_pool2d_backward(op, grad_out, x_sizes, kernel_size, stride, padding);
+  const auto s = check_pool2d_backward(AvgPool::kBackwardName, grad_out, height, width,
+                                       kernel_size, stride, padding);
+  const int64_t x_sizes[] = {s.batch, s.channels, s.in_h, s.in_w};
   const auto format = working_memory_format(grad_out);
   const auto g = grad_out.contiguous(format);
   auto gx = at::empty(x_sizes, g.options().memory_format(format)).zero_();
@@ -336,11 +314,11 @@ at::Tensor avg_pool2d_backward_kernel(const at::Tensor& grad_out, int64_t height
 }  // namespace
 
 TORCH_LIBRARY_IMPL(gradekit, CPU, m) {
-  m.impl("max_pool2d", &max_pool2d_kernel);
-  m.impl("min_pool2d", &min_pool2d_kernel);
-  m.impl("avg_pool2d", &avg_pool2d_kernel);
-  m.impl("max_pool2d_backward", &max_pool2d_backward_kernel);
-  m.impl("min_pool2d_backward", &min_pool2d_backward_kernel);
+  m.impl("max_pool2d", &pool2d_kernel<MaxPool>);
+  m.impl("min_pool2d", &pool2d_kernel<MinPool>);
+  m.impl("avg_pool2d", &pool2d_kernel<AvgPool>);
+  m.impl("max_pool2d_backward", &argext_pool2d_backward_kernel<MaxPool>);
+  m.impl("min_pool2d_backward", &argext_pool2d_backward_kernel<MinPool>);
   m.impl("avg_pool2d_backward", &avg_pool2d_backward_kernel);
 }
 

@@ -89,11 +89,7 @@ at::Tensor lrn_kernel(const at::Tensor& x_in, int64_t size, double alpha, double
 
 at::Tensor lrn_backward_kernel(const at::Tensor& grad_out, const at::Tensor& x_in, int64_t size,
                                double alpha, double beta, double k, c10::string_view convention) {
-  constexpr const char* op = "lrn_backward";
-  const auto w = check_lrn(op, x_in, size, alpha, beta, k, convention);
-  check_nchw_float(op, "grad_out", grad_out);
-  check_same_dtype_device(op, "grad_out", grad_out, "x", x_in);
-  check_shape(op, "grad_out", grad_out, x_in.sizes());
+  const auto w = check_lrn_backward(grad_out, x_in, size, alpha, beta, k, convention);
   const c10::cuda::CUDAGuard guard(x_in.device());
   const auto x = x_in.contiguous();
   const auto g = grad_out.contiguous();

@@ -8,8 +8,6 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <torch/library.h>
 
-#include <type_traits>
-
 #include "../checks.h"
 #include "../pool2d.h"
 #include "../pool_reducers.h"
@@ -122,31 +120,49 @@ __global__ void gather_backward_kernel(const T* g, const int64_t* picks, T* gx, 
   }
 }
 
-template <typename R>
-at::Tensor pool2d_kernel(const char* op, const at::Tensor& x_in, at::IntArrayRef kernel_size,
+// Launchers with the reducer as their own template parameter: nvcc 13 fails to parse a kernel
+// launch whose template argument is an alias of a dependent type (typename Op::Reducer).
+template <typename R, typename T>
+void launch_forward(const at::Tensor& x, at::Tensor& y, const Pool2dShape& s, bool cl, T divisor) {
+  pool_forward_kernel<R, T><<<blocks_for(y.numel()), kThreads, 0, stream()>>>(
+      x.const_data_ptr<T>(), y.data_ptr<T>(), s, cl, divisor);
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
+template <typename R, typename T>
+void launch_picks(const at::Tensor& x, at::Tensor& picks, const Pool2dShape& s, bool cl) {
+  if (picks.numel() == 0) return;
+  pick_kernel<R, T><<<blocks_for(picks.numel()), kThreads, 0, stream()>>>(
+      x.const_data_ptr<T>(), picks.data_ptr<int64_t>(), s, cl);
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
+template <typename Op>
+at::Tensor pool2d_kernel(const at::Tensor& x_in, at::IntArrayRef kernel_size,
                          at::IntArrayRef stride, at::IntArrayRef padding) {
-  const auto s = check_pool2d(op, x_in, kernel_size, stride, padding);
+  using R = typename Op::Reducer;
+  const auto s = check_pool2d(Op::kName, x_in, kernel_size, stride, padding);
   const c10::cuda::CUDAGuard guard(x_in.device());
   const auto format = working_memory_format(x_in);
   const bool cl = format == at::MemoryFormat::ChannelsLast;
   const auto x = x_in.contiguous(format);
   auto y = at::empty({s.batch, s.channels, s.out_h, s.out_w}, x.options().memory_format(format));
   if (y.numel() == 0) return y;
+  // Average pool divides the window's sum by its size; max and min keep their pick.
+  const int64_t divisor_value = R::kPicks ? 1 : s.kernel_h * s.kernel_w;
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "pool2d_cuda", [&] {
-    const scalar_t divisor =
-        std::is_same_v<R, SumReducer> ? scalar_t(s.kernel_h * s.kernel_w) : scalar_t(1);
-    pool_forward_kernel<R, scalar_t><<<blocks_for(y.numel()), kThreads, 0, stream()>>>(
-        x.const_data_ptr<scalar_t>(), y.data_ptr<scalar_t>(), s, cl, divisor);
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    launch_forward<R, scalar_t>(x, y, s, cl, static_cast<scalar_t>(divisor_value));
   });
   return y;
 }
 
-template <typename R>
-at::Tensor argext_backward(const char* op, const at::Tensor& grad_out, const at::Tensor& x_in,
-                           at::IntArrayRef kernel_size, at::IntArrayRef stride,
-                           at::IntArrayRef padding) {
-  const auto s = check_pool2d_backward(op, grad_out, x_in, kernel_size, stride, padding);
+template <typename Op>
+at::Tensor argext_pool2d_backward_kernel(const at::Tensor& grad_out, const at::Tensor& x_in,
+                                         at::IntArrayRef kernel_size, at::IntArrayRef stride,
+                                         at::IntArrayRef padding) {
+  using R = typename Op::Reducer;
+  const auto s = check_pool2d_backward(Op::kBackwardName, grad_out, x_in, kernel_size, stride,
+                                       padding);
   const c10::cuda::CUDAGuard guard(x_in.device());
   const auto format = working_memory_format(x_in);
   const bool cl = format == at::MemoryFormat::ChannelsLast;
@@ -156,11 +172,7 @@ at::Tensor argext_backward(const char* op, const at::Tensor& grad_out, const at:
   if (gx.numel() == 0) return gx;
   auto picks = at::empty({g.numel()}, x.options().dtype(at::kLong));
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "pool2d_backward_cuda", [&] {
-    if (g.numel() > 0) {
-      pick_kernel<R, scalar_t><<<blocks_for(g.numel()), kThreads, 0, stream()>>>(
-          x.const_data_ptr<scalar_t>(), picks.data_ptr<int64_t>(), s, cl);
-      C10_CUDA_KERNEL_LAUNCH_CHECK();
-    }
+    launch_picks<R, scalar_t>(x, picks, s, cl);
     gather_backward_kernel<scalar_t><<<blocks_for(gx.numel()), kThreads, 0, stream()>>>(
         g.const_data_ptr<scalar_t>(), picks.const_data_ptr<int64_t>(), gx.data_ptr<scalar_t>(),
         s, cl, scalar_t(1));
@@ -169,38 +181,12 @@ at::Tensor argext_backward(const char* op, const at::Tensor& grad_out, const at:
   return gx;
 }
 
-at::Tensor max_pool2d_kernel(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef st,
-                             at::IntArrayRef p) {
-  return pool2d_kernel<MaxReducer>("max_pool2d", x, k, st, p);
-}
-
-at::Tensor min_pool2d_kernel(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef st,
-                             at::IntArrayRef p) {
-  return pool2d_kernel<MinReducer>("min_pool2d", x, k, st, p);
-}
-
-at::Tensor avg_pool2d_kernel(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef st,
-                             at::IntArrayRef p) {
-  return pool2d_kernel<SumReducer>("avg_pool2d", x, k, st, p);
-}
-
-at::Tensor max_pool2d_backward_kernel(const at::Tensor& g, const at::Tensor& x,
-                                      at::IntArrayRef k, at::IntArrayRef st, at::IntArrayRef p) {
-  return argext_backward<MaxReducer>("max_pool2d_backward", g, x, k, st, p);
-}
-
-at::Tensor min_pool2d_backward_kernel(const at::Tensor& g, const at::Tensor& x,
-                                      at::IntArrayRef k, at::IntArrayRef st, at::IntArrayRef p) {
-  return argext_backward<MinReducer>("min_pool2d_backward", g, x, k, st, p);
-}
-
 at::Tensor avg_pool2d_backward_kernel(const at::Tensor& grad_out, int64_t height, int64_t width,
                                       at::IntArrayRef kernel_size, at::IntArrayRef stride,
                                       at::IntArrayRef padding) {
-  constexpr const char* op = "avg_pool2d_backward";
-  const int64_t x_sizes[] = {grad_out.dim() == 4 ? grad_out.size(0) : 0,
-                             grad_out.dim() == 4 ? grad_out.size(1) : 0, height, width};
-  const auto s = check_pool2d_backward(op, grad_out, x_sizes, kernel_size, stride, padding);
+  const auto s = check_pool2d_backward(AvgPool::kBackwardName, grad_out, height, width,
+                                       kernel_size, stride, padding);
+  const int64_t x_sizes[] = {s.batch, s.channels, s.in_h, s.in_w};
   const c10::cuda::CUDAGuard guard(grad_out.device());
   const auto format = working_memory_format(grad_out);
   const auto g = grad_out.contiguous(format);
@@ -218,11 +204,11 @@ at::Tensor avg_pool2d_backward_kernel(const at::Tensor& grad_out, int64_t height
 }  // namespace
 
 TORCH_LIBRARY_IMPL(gradekit, CUDA, m) {
-  m.impl("max_pool2d", &max_pool2d_kernel);
-  m.impl("min_pool2d", &min_pool2d_kernel);
-  m.impl("avg_pool2d", &avg_pool2d_kernel);
-  m.impl("max_pool2d_backward", &max_pool2d_backward_kernel);
-  m.impl("min_pool2d_backward", &min_pool2d_backward_kernel);
+  m.impl("max_pool2d", &pool2d_kernel<MaxPool>);
+  m.impl("min_pool2d", &pool2d_kernel<MinPool>);
+  m.impl("avg_pool2d", &pool2d_kernel<AvgPool>);
+  m.impl("max_pool2d_backward", &argext_pool2d_backward_kernel<MaxPool>);
+  m.impl("min_pool2d_backward", &argext_pool2d_backward_kernel<MinPool>);
   m.impl("avg_pool2d_backward", &avg_pool2d_backward_kernel);
 }
 
