@@ -95,6 +95,12 @@ def _int(op: str, name: str, value) -> int:
     return operator.index(value)
 
 
+def _float(op: str, name: str, value) -> float:
+    if isinstance(value, (bool, str)) or not hasattr(value, "__float__"):
+        raise TypeError(f"{op}: {name} must be a number, got {name}={value!r}")
+    return float(value)
+
+
 def _pair(op: str, name: str, value) -> tuple[int, int]:
     """An int or a pair of ints, as torch accepts them, as a pair."""
     if isinstance(value, (tuple, list)) and len(value) == 2:
@@ -210,7 +216,10 @@ def lrn(x, size=5, alpha=1e-4, beta=0.75, k=2.0, convention="alexnet"):
     Inputs: x (N, C, H, W). Returns: (N, C, H, W).
     """
     _check_tensors("lrn", x=x)
-    return torch.ops.gradekit.lrn(x, _int("lrn", "size", size), float(alpha), float(beta), float(k), convention)
+    if not isinstance(convention, str):
+        raise TypeError(f"lrn: convention must be 'alexnet' or 'torch', got convention={convention!r}")
+    return torch.ops.gradekit.lrn(x, _int("lrn", "size", size), _float("lrn", "alpha", alpha),
+                                  _float("lrn", "beta", beta), _float("lrn", "k", k), convention)
 
 
 class LocalResponseNorm(nn.Module):

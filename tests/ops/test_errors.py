@@ -72,6 +72,8 @@ LRN = [
     ("unknown convention", lambda o: o.lrn(_x(1, 3, 2, 2), convention="caffe"), ["convention='caffe'", "'alexnet' or 'torch'"]),
     ("half tensor", lambda o: o.lrn(_x(1, 3, 2, 2, dtype=torch.float16)), ["x.dtype=torch.float16", "half"]),
     ("size not an int", lambda o: o.lrn(_x(1, 3, 2, 2), size=2.5), ["size", "size=2.5"]),
+    ("alpha not a number", lambda o: o.lrn(_x(1, 3, 2, 2), alpha="0.1"), ["alpha", "alpha='0.1'"]),
+    ("convention not a string", lambda o: o.lrn(_x(1, 3, 2, 2), convention=None), ["convention=None"]),
 ]
 
 
