@@ -15,7 +15,6 @@ It then:
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -23,14 +22,12 @@ from gradekit import guard as _guard
 from gradekit import plugin as _plugin
 from gradekit import probes as _probes
 from gradekit import under_test as _under_test
-from gradekit.ledger import one_line
 from gradekit.remote_speed import make_compare
 from gradekit.session import GradeConfig, Session
 
 ENV_CONFIG = "GRADEKIT_GRADE"
 SESSION = pytest.StashKey[Session]()
 LAST_OF_TASK = pytest.StashKey[dict]()
-HIDDEN = pytest.StashKey[set]()
 TEST_SECONDS = pytest.StashKey[dict]()
 
 
@@ -44,11 +41,6 @@ def pytest_configure(config: pytest.Config) -> None:
     _probes.set_dispatch(session.dispatch_probe)
     config.stash[_plugin.SPEED_COMPARE] = make_compare(session)
     config.stash[_plugin.GUARD_HERE] = False  # the guard runs in the workers (gradekit.tamper)
-
-
-def _is_hidden(item: pytest.Item) -> bool:
-    parts = Path(item.path).parts
-    return "hidden" in parts and "solutions" in parts
 
 
 @pytest.hookimpl(trylast=True)
@@ -69,7 +61,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             last[task.id] = item.nodeid
             counts[task.id] = counts.get(task.id, 0) + 1
     config.stash[LAST_OF_TASK] = last
-    config.stash[HIDDEN] = {item.nodeid for item in items if _is_hidden(item)}
     config.stash[TEST_SECONDS] = counts
 
 
@@ -102,19 +93,6 @@ def pytest_runtest_call(item: pytest.Item):
     if violations:  # counts even when the test swallowed the exception the call raised
         raise _guard.ForbiddenCallError(violations[0])
     return result
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """Hidden tests: the ledger keeps what went wrong, never the test's code or expected values.
-
-    Outermost wrapper, so this runs after gradekit.plugin has recorded the verdict."""
-    report = yield
-    if item.nodeid in item.config.stash[HIDDEN]:
-        verdict = item.config.stash[_plugin.LEDGER].verdicts.get(item.nodeid)
-        if verdict is not None and verdict.kind == "wrong":
-            verdict.message = one_line(f"a hidden test failed ({item.name}): wrong result")
-    return report
 
 
 @pytest.hookimpl(hookwrapper=True)
