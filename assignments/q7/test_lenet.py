@@ -1,0 +1,27 @@
+"""q7.6: LeNet-5 learns the course's MNIST digits within a time limit.
+
+The test trains with your train_lenet5 on the 4,000 training digits (one CPU thread), then
+computes the accuracy itself, from the logits your model gives for the 1,000 test digits."""
+import pytest
+
+import gradekit
+from gradekit.probes import q7 as probes_q7
+
+lenet = gradekit.submission("q7.lenet")
+
+one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+
+# Over 10 seeds the reference reaches 0.949 to 0.966 in 8 to 14 s (one thread, loaded machine).
+MIN_ACCURACY = 0.93
+MAX_SECONDS = 90
+
+
+@pytest.mark.task("q7.6")
+def test_lenet5_learns_the_digits_in_time():
+    X, y = probes_q7.mnist_tensors("train")
+    X_test, y_test = probes_q7.mnist_tensors("test")
+    what = "train_lenet5(4,000 training digits, seed=0)"
+    model, seconds = probes_q7.timed(lenet.train_lenet5, X, y, seed=0)
+    probes_q7.assert_is_lenet5(model, what)
+    accuracy = probes_q7.held_out_accuracy(model, seconds, X_test, y_test, MAX_SECONDS, what)
+    probes_q7.assert_accuracy(accuracy, MIN_ACCURACY, len(y_test), seconds, what)

@@ -1,0 +1,245 @@
+"""Probes for q7 (training and evaluation), and the trusted helpers its tests share.
+
+The probes run where the student's model lives and return plain data. The helpers after them run
+in the test's own process: they load the digits the tests train on, split off held-out digits,
+time a call, and check the plain data a training run returned.
+"""
+from __future__ import annotations
+
+from gradekit.probes import probe
+
+
+@probe
+def output_shapes_by_mode(model, x) -> dict[str, list[tuple]]:
+    """The shapes of what a copy of the model returns in training and in evaluation mode.
+
+    A copy, so that a training-mode forward pass does not move the model's batch-norm statistics.
+
+    Returns:
+    - {'train': [shape, ...], 'eval': [shape, ...]}: one shape per tensor the model returned
+      (a tuple or named tuple of tensors gives several, a single tensor one)
+    """
+    import copy
+
+    import torch
+
+    twin = copy.deepcopy(model)
+    shapes = {}
+    with torch.no_grad():
+        for mode in ("train", "eval"):
+            twin.train(mode == "train")
+            out = twin(x)
+            outs = list(out) if isinstance(out, (tuple, list)) else [out]
+            shapes[mode] = [tuple(o.shape) if isinstance(o, torch.Tensor) else type(o).__name__ for o in outs]
+    return shapes
+
+
+@probe
+def sgd_step_agreement(train_step, model, x, y, lr: float, seed: int, aux_weight: float = 0.3) -> dict:
+    """Run the student's train_step once and an independent SGD step on a copy of the model; compare.
+
+    Both start from the same weights and the same seed (so dropout draws the same masks); the
+    reference step computes, in training mode, CE(main) + aux_weight * sum(CE(aux)) for tuple
+    outputs (CE alone for a tensor), backpropagates and sets p <- p - lr * p.grad.
+
+    Returns:
+    - 'loss': what train_step returned (float, or its type name when it is not a number)
+    - 'reference_loss': the reference step's loss (float)
+    - 'largest_update': max |change| of any parameter in the reference step
+    - 'max_difference': max |student's parameter - reference parameter| after the steps
+    - 'unchanged': names of parameters the reference step changed and train_step did not
+    """
+    import copy
+    import numbers
+
+    import torch
+    import torch.nn.functional as F
+
+    reference = copy.deepcopy(model)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    torch.manual_seed(seed)
+    loss = train_step(model, x, y, lr)
+    torch.manual_seed(seed)
+    reference.train()
+    with torch.enable_grad():
+        out = reference(x)
+        outs = list(out) if isinstance(out, (tuple, list)) else [out]
+        ref_loss = F.cross_entropy(outs[0], y) + aux_weight * sum(F.cross_entropy(o, y) for o in outs[1:])
+        reference.zero_grad(set_to_none=True)
+        ref_loss.backward()
+    largest, differs, unchanged = 0.0, 0.0, []
+    with torch.no_grad():
+        for (name, p_ref), (_, p_sub) in zip(reference.named_parameters(), model.named_parameters()):
+            if p_ref.grad is not None:
+                p_ref.add_(p_ref.grad, alpha=-lr)
+            update = float((p_ref - before[name]).abs().max())
+            largest = max(largest, update)
+            differs = max(differs, float((p_sub - p_ref).abs().max()))
+            if update > 0 and torch.equal(p_sub, before[name]):
+                unchanged.append(name)
+    return {"loss": float(loss) if isinstance(loss, numbers.Real) else type(loss).__name__,
+            "reference_loss": ref_loss.item(), "largest_update": largest, "max_difference": differs,
+            "unchanged": unchanged}
+
+
+# ----- Trusted helpers: they run in the test's process. -----
+
+def one_torch_thread():
+    """Generator for an autouse fixture: torch uses one thread while a q7 test runs, then what it had.
+
+    On a shared two-core machine, torch's two intra-op threads spend most of their time waiting
+    for each other: one thread trained LeNet-5 3 to 10 times faster there. In grade mode a task's
+    worker starts with the thread count of the test that first uses it, so it gets one thread too.
+    The time limits of q7 are stated for one thread.
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def mnist_tensors(split: str):
+    """gradekit.data.mnist(split) as tensors: X float32 (N, 1, 28, 28) in [0, 1], y int64 (N,)."""
+    import torch
+
+    from gradekit import data
+
+    X, y = data.as_arrays(data.mnist(split))
+    return torch.from_numpy(X), torch.from_numpy(y)
+
+
+def heldout_digits(held_out: int, seed: int):
+    """Digits to train on and digits to test on that the student's own tests never held out.
+
+    `held_out` training digits (a stratified draw under `seed`) are kept back; the rest of the
+    training digits and the whole test split form the training set, as large as the usual one when
+    held_out equals the test split's size.
+
+    Returns:
+    - (X_fit, y_fit, X_held, y_held): float32 (N, 1, 28, 28) images in [0, 1] and int64 labels
+    """
+    import torch
+
+    from gradekit import data
+
+    train = data.mnist("train")
+    keep, held = data.train_val_split(train, val_fraction=held_out / len(train), seed=seed)
+    X_keep, y_keep = (torch.from_numpy(a) for a in data.as_arrays(keep))
+    X_held, y_held = (torch.from_numpy(a) for a in data.as_arrays(held))
+    X_test, y_test = mnist_tensors("test")
+    return torch.cat([X_keep, X_test]), torch.cat([y_keep, y_test]), X_held, y_held
+
+
+def accuracy_of(logits, y) -> float:
+    """Fraction of rows whose largest logit is at the label; logits (N, K), y (N,)."""
+    __tracebackhide__ = True
+    import torch
+
+    if not isinstance(logits, torch.Tensor) or tuple(logits.shape) != (len(y), 10):
+        shape = tuple(logits.shape) if isinstance(logits, torch.Tensor) else type(logits).__name__
+        raise AssertionError(f"the model's output is {shape}, expected logits of shape ({len(y)}, 10)")
+    return float((logits.argmax(dim=1) == y).double().mean())
+
+
+def timed(fn, *args, **kwargs):
+    """(fn(*args, **kwargs), wall seconds it took); in grade mode the call runs in the task's worker."""
+    import time
+
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+class Once:
+    """Run an expensive call once per test session and replay its result, or its exception, after.
+
+    Several tier tests read one trained model's accuracy; a failure (a stub's NotImplementedError,
+    a time limit) is raised again in each of them rather than retrained.
+    """
+
+    def __init__(self):
+        self._results: dict = {}
+
+    def __call__(self, key, fn):
+        if key not in self._results:
+            try:
+                self._results[key] = (True, fn())
+            except Exception as exc:  # noqa: BLE001 - replayed to every test that needs this result
+                self._results[key] = (False, exc)
+        ok, value = self._results[key]
+        if not ok:
+            raise value
+        return value
+
+
+HISTORY_KEYS = ("train_loss", "train_acc", "val_loss", "val_acc", "epoch_time")
+
+
+def assert_history(history, epochs: int, seconds: float, what: str = "train(...)") -> None:
+    """A history as training.train returns it: the five keys, one finite float per epoch, accuracies
+    in [0, 1], positive epoch times that add up to no more than the call took."""
+    __tracebackhide__ = True
+    import math
+
+    if not isinstance(history, dict):
+        raise AssertionError(f"{what} returned a {type(history).__name__}, expected a dict of lists")
+    missing = [k for k in HISTORY_KEYS if k not in history]
+    if missing:
+        raise AssertionError(f"{what}: the history has no {missing} (keys: {sorted(history)})")
+    for key in HISTORY_KEYS:
+        values = history[key]
+        if not isinstance(values, list) or len(values) != epochs:
+            raise AssertionError(f"{what}: history['{key}'] should be a list of {epochs} floats, one per epoch, "
+                                 f"got {values!r}")
+        if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values):
+            raise AssertionError(f"{what}: history['{key}'] has a value that is not a finite number: {values}")
+    for key in ("train_acc", "val_acc"):
+        if not all(0 <= v <= 1 for v in history[key]):
+            raise AssertionError(f"{what}: history['{key}'] should hold fractions in [0, 1], got {history[key]}")
+    if not all(t > 0 for t in history["epoch_time"]) or sum(history["epoch_time"]) > seconds:
+        raise AssertionError(f"{what}: history['epoch_time'] = {history['epoch_time']} should be positive seconds "
+                             f"adding up to at most the {seconds:.2f} s the whole call took")
+
+
+def assert_loss_falls(history, what: str = "train(...)") -> None:
+    """The training loss falls after every epoch: a loop that learns, not one that diverges."""
+    __tracebackhide__ = True
+    losses = history["train_loss"]
+    if not all(b < a for a, b in zip(losses, losses[1:])):
+        raise AssertionError(f"{what}: the training loss should fall after every epoch, got {losses}")
+
+
+LENET5_PARAMETERS = 61_706  # q5's count: C1 156, C3 2,416, C5 48,120, F6 10,164, output 850
+
+
+def assert_is_lenet5(model, what: str) -> None:
+    """LeNet-5 itself: its parameter count, tanh and average subsampling, no ReLU or max pooling."""
+    __tracebackhide__ = True
+    from gradekit import probes
+    from gradekit.testing import assert_equal
+
+    assert_equal(probes.param_count(model), LENET5_PARAMETERS, name=f"{what}: the model's parameter count (LeNet-5's)")
+    classes = {cls for _, cls in probes.module_classes(model)}
+    if not ({"Tanh", "AvgPool2d"} <= classes and not classes & {"ReLU", "MaxPool2d"}):
+        raise AssertionError(f"{what}: LeNet-5 uses tanh and average subsampling, the model has {sorted(classes)}")
+
+
+def held_out_accuracy(model, seconds: float, X_eval, y_eval, max_seconds: float, what: str) -> float:
+    """The accuracy of a trained model on digits it never saw, after checking it trained in time."""
+    __tracebackhide__ = True
+    from gradekit import probes
+
+    if seconds > max_seconds:
+        raise AssertionError(f"{what} took {seconds:.1f} s, the limit is {max_seconds:g} s")
+    return accuracy_of(probes.forward(model, X_eval), y_eval)
+
+
+def assert_accuracy(accuracy: float, minimum: float, n: int, seconds: float, what: str) -> None:
+    __tracebackhide__ = True
+    if not accuracy >= minimum:
+        raise AssertionError(f"{what}: accuracy {accuracy:.3f} on {n} digits it never trained on, expected >= "
+                             f"{minimum:g} (trained in {seconds:.1f} s)")
