@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 from gradekit import source_notebook
@@ -104,10 +105,22 @@ def copy_tests(repo: Path, course: Path, qid: str) -> None:
 def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run an nbgrader command in the course (where it reads nbgrader_config.py)."""
     command = [sys.executable, "-m", "nbgrader", *args]
-    proc = subprocess.run(command, cwd=course, capture_output=True, text=True)
+    proc = subprocess.run(command, cwd=course, env=_with_scripts_on_path(), capture_output=True, text=True)
     if check and proc.returncode != 0:
         raise CourseError(f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
     return proc
+
+
+def _with_scripts_on_path() -> dict[str, str]:
+    """The environment with this interpreter's scripts folder first on PATH.
+
+    nbgrader's gradebook runs the `alembic` command by name; in a virtual environment that was
+    never activated (CI calls `.venv/bin/python` directly) the command is not on PATH otherwise.
+    """
+    env = dict(os.environ)
+    scripts = sysconfig.get_path("scripts")
+    env["PATH"] = os.pathsep.join([scripts, env["PATH"]]) if env.get("PATH") else scripts
+    return env
 
 
 def available_questions(repo: Path) -> list[str]:
