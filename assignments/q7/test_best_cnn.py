@@ -6,7 +6,6 @@ digits. Each tier you reach earns a third of the visible tests' points."""
 import pytest
 
 import gradekit
-from gradekit import probes
 from gradekit.probes import q7 as probes_q7
 
 best_cnn = gradekit.submission("q7.best_cnn")
@@ -25,11 +24,8 @@ def digits_result():
     def run():
         X, y = probes_q7.mnist_tensors("train")
         X_test, y_test = probes_q7.mnist_tensors("test")
-        what = "train_best_cnn(4,000 training digits, seed=0)"
-        model, seconds = probes_q7.timed(best_cnn.train_best_cnn, X, y, seed=0)
-        classes = {cls for _, cls in probes.module_classes(model)}
-        assert "Conv2d" in classes, f"{what}: a CNN has convolutions; the model has {sorted(classes)}"
-        return probes_q7.held_out_accuracy(model, seconds, X_test, y_test, MAX_SECONDS, what), seconds
+        return probes_q7.train_and_score(best_cnn.train_best_cnn, X, y, X_test, y_test, seed=0, max_seconds=MAX_SECONDS,
+                                         check=probes_q7.assert_is_cnn, what="train_best_cnn(4,000 training digits, seed=0)")
 
     return trained("test digits", run)
 

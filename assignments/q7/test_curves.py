@@ -5,10 +5,8 @@ the diagnosis is checked on histories built here, following the rule in the READ
 import pytest
 
 import gradekit
-from gradekit.probes import q5 as probes_q5
-from gradekit.probes import q6 as probes_q6
 from gradekit.probes import q7 as probes_q7
-from gradekit.testing import assert_close, assert_equal
+from gradekit.testing import assert_equal
 
 curves = gradekit.submission("q7.curves")
 
@@ -20,38 +18,12 @@ def history(train_loss, val_loss, train_acc, val_acc):
             "val_acc": list(val_acc), "epoch_time": [1.5] * len(train_loss)}
 
 
-def check_curves_figure(hist, path, what):
-    """Two axes (loss, accuracy), each with a 'train' and a 'validation' line over epochs 1..n."""
-    __tracebackhide__ = True
-    fig = curves.plot_history(hist, path)
-    probes_q5.assert_png_drawn(path, what=what)
-    axes = probes_q6.line_plot_contents(fig)
-    assert_equal(len(axes), 2, name=f"{what}: the number of axes (loss and accuracy side by side)")
-    by_title = {}
-    for ax in axes:
-        kind = "loss" if "loss" in ax["title"].lower() else "acc" if "accuracy" in ax["title"].lower() else None
-        assert kind is not None, f"{what}: the title {ax['title']!r} names neither the loss nor the accuracy"
-        by_title[kind] = ax
-    assert_equal(sorted(by_title), ["acc", "loss"], name=f"{what}: what the two axes show, by their titles")
-    epochs = [float(e) for e in range(1, len(hist["train_loss"]) + 1)]
-    for kind, ax in by_title.items():
-        assert "epoch" in ax["xlabel"].lower(), f"{what}: the x label {ax['xlabel']!r} of the {kind} axes should say epoch"
-        assert ax["ylabel"].strip(), f"{what}: the {kind} axes need a y label"
-        lines = {label: (xs, ys) for label, xs, ys in ax["lines"]}
-        assert {"train", "validation"} <= set(lines), (
-            f"{what}: the {kind} axes should have lines labelled 'train' and 'validation', got {sorted(lines)}")
-        assert {"train", "validation"} <= set(ax["legend"]), f"{what}: the {kind} axes need a legend"
-        for label, part in (("train", "train"), ("validation", "val")):
-            xs, ys = lines[label]
-            assert_equal(xs, epochs, name=f"{what}: x data of the {kind} axes' {label} line (epochs from 1)")
-            assert_close(ys, hist[f"{part}_{kind}"], rtol=1e-12, name=f"{what}: y data of the {kind} axes' {label} line")
-
-
 @pytest.mark.task("q7.7")
 def test_curves_show_loss_and_accuracy_per_epoch(tmp_path):
     hist = history([1.2, 0.7, 0.5, 0.4, 0.33], [1.25, 0.8, 0.62, 0.58, 0.6],
                    [0.6, 0.76, 0.84, 0.88, 0.9], [0.58, 0.73, 0.79, 0.8, 0.8])
-    check_curves_figure(hist, tmp_path / "curves.png", "plot_history(5 epochs)")
+    path = tmp_path / "curves.png"
+    probes_q7.assert_curves_figure(curves.plot_history(hist, path), path, hist, "plot_history(5 epochs)")
 
 
 # The rule with its default thresholds (min_train_acc 0.9, max_gap 0.05, max_val_rise 0.1).

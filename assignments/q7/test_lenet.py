@@ -21,7 +21,6 @@ def test_lenet5_learns_the_digits_in_time():
     X, y = probes_q7.mnist_tensors("train")
     X_test, y_test = probes_q7.mnist_tensors("test")
     what = "train_lenet5(4,000 training digits, seed=0)"
-    model, seconds = probes_q7.timed(lenet.train_lenet5, X, y, seed=0)
-    probes_q7.assert_is_lenet5(model, what)
-    accuracy = probes_q7.held_out_accuracy(model, seconds, X_test, y_test, MAX_SECONDS, what)
+    accuracy, seconds = probes_q7.train_and_score(lenet.train_lenet5, X, y, X_test, y_test, seed=0,
+                                                  max_seconds=MAX_SECONDS, check=probes_q7.assert_is_lenet5, what=what)
     probes_q7.assert_accuracy(accuracy, MIN_ACCURACY, len(y_test), seconds, what)

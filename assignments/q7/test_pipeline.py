@@ -1,7 +1,6 @@
 """q7.1-q7.3: the stratified split, normalization from the training split, the seeded loader.
 
 Expected statistics are recomputed here in float64 with torch; the digits come from gradekit.data."""
-import numpy as np
 import pytest
 import torch
 
@@ -15,24 +14,6 @@ pipeline = gradekit.submission("q7.pipeline")
 one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
 
 
-def check_split(labels, val_fraction, split, what):
-    """Disjoint, complete, sorted int64 index tensors; each class's validation count floor or ceil of its share."""
-    __tracebackhide__ = True
-    train_idx, val_idx = split
-    for name, idx in (("train_idx", train_idx), ("val_idx", val_idx)):
-        assert isinstance(idx, torch.Tensor) and idx.dtype == torch.int64 and idx.ndim == 1, (
-            f"{what}: {name} should be a 1-D int64 tensor, got {getattr(idx, 'dtype', type(idx).__name__)}")
-        assert bool((idx[1:] > idx[:-1]).all()), f"{what}: {name} should be in increasing order without repeats"
-    both = torch.cat([train_idx, val_idx]).sort().values
-    assert_equal(both, torch.arange(len(labels)), name=f"{what}: train_idx and val_idx together (each index once)")
-    for c in labels.unique().tolist():
-        n_c = int((labels == c).sum())
-        got = int((labels[val_idx] == c).sum())
-        share = val_fraction * n_c
-        assert np.floor(share) <= got <= np.ceil(share), (
-            f"{what}: class {c} has {n_c} items and {got} in validation, expected floor or ceil of {share:g}")
-
-
 @pytest.mark.task("q7.1")
 def test_split_keeps_each_class_share():
     # Unequal classes, one of a single item: the split must work per class, not on the whole set.
@@ -40,14 +21,14 @@ def test_split_keeps_each_class_share():
     labels = labels[torch.randperm(len(labels), generator=torch.Generator().manual_seed(0))]
     for fraction in (0.25, 0.5, 0.1):
         split = pipeline.stratified_split(labels, fraction, 3)
-        check_split(labels, fraction, split, f"stratified_split(labels, {fraction}, seed=3)")
+        probes_q7.assert_stratified_split(labels, fraction, split, f"stratified_split(labels, {fraction}, seed=3)")
 
 
 @pytest.mark.task("q7.1")
 def test_split_is_random_and_follows_its_seed():
     _, y = probes_q7.mnist_tensors("train")
     first = pipeline.stratified_split(y, 0.2, 7)
-    check_split(y, 0.2, first, "stratified_split(mnist labels, 0.2, seed=7)")
+    probes_q7.assert_stratified_split(y, 0.2, first, "stratified_split(mnist labels, 0.2, seed=7)")
     again = pipeline.stratified_split(y, 0.2, 7)
     assert_equal(again[1], first[1], name="val_idx of a second call with seed 7")
     other = pipeline.stratified_split(y, 0.2, 8)
@@ -71,7 +52,7 @@ def check_prepared(out, X, y, fraction, what):
     assert isinstance(out, dict), f"{what} should return a dict, got {type(out).__name__}"
     missing = {"train_idx", "val_idx", "mean", "std", "X_train", "y_train", "X_val", "y_val"} - set(out)
     assert not missing, f"{what}: the dict has no {sorted(missing)}"
-    check_split(y, fraction, (out["train_idx"], out["val_idx"]), what)
+    probes_q7.assert_stratified_split(y, fraction, (out["train_idx"], out["val_idx"]), what)
     mean, std = train_statistics(X, out["train_idx"])
     assert_close(out["mean"], mean, rtol=1e-5, atol=1e-7, name=f"{what}['mean'] (the training part's, only)")
     assert_close(out["std"], std, rtol=1e-5, atol=1e-7, name=f"{what}['std'] (population std of the training part)")

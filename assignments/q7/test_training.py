@@ -4,7 +4,6 @@ Losses and accuracies are recomputed here from the logits the model gives in eva
 (gradekit.probes.forward) with torch's cross-entropy; the digits come from gradekit.data."""
 import pytest
 import torch
-import torch.nn.functional as F
 
 import gradekit
 from gradekit import probes
@@ -25,23 +24,6 @@ def digits(n_train, n_val, seed):
     return (X[fit] - mean) / std, y[fit], (X[val] - mean) / std, y[val]
 
 
-def expected_loss_and_accuracy(model, X, y):
-    """Mean cross-entropy and accuracy from the model's evaluation-mode logits."""
-    logits = probes.forward(model, X)
-    return float(F.cross_entropy(logits, y)), probes_q7.accuracy_of(logits, y)
-
-
-def check_evaluation(got, model, X, y, what):
-    __tracebackhide__ = True
-    assert isinstance(got, tuple) and len(got) == 2, f"{what} should return (loss, accuracy), got {got!r}"
-    loss, acc = got
-    assert isinstance(loss, float) and isinstance(acc, float), (
-        f"{what} should return two Python floats (use .item()), got {type(loss).__name__}, {type(acc).__name__}")
-    expected_loss, expected_acc = expected_loss_and_accuracy(model, X, y)
-    assert_close(loss, expected_loss, rtol=1e-5, atol=1e-7, name=f"{what}: the mean cross-entropy")
-    assert_close(acc, expected_acc, rtol=0, atol=1e-12, name=f"{what}: the accuracy")
-
-
 @pytest.mark.task("q7.4")
 def test_evaluate_uses_evaluation_mode_and_changes_nothing():
     g = torch.Generator().manual_seed(20)
@@ -51,7 +33,7 @@ def test_evaluate_uses_evaluation_mode_and_changes_nothing():
     probes.forward(model, 3 * torch.randn(16, 1, 28, 28, generator=g) + 1, train=True)
     X, y = torch.randn(50, 1, 28, 28, generator=g), torch.randint(0, 10, (50,), generator=g)
     before = probes.state_dict(model)
-    check_evaluation(training.evaluate(model, X, y, 7), model, X, y, "evaluate(model, X, y, batch_size=7)")
+    probes_q7.assert_evaluation(training.evaluate(model, X, y, 7), model, X, y, "evaluate(model, X, y, batch_size=7)")
     after = probes.state_dict(model)
     for key, value in before.items():
         assert_equal(after[key], value, name=f"the model's {key} after evaluate (evaluation changes no weight or statistic)")
@@ -68,18 +50,7 @@ def test_evaluate_counts_correct_predictions():
     y = torch.cat([predicted[:30], (predicted[30:] + 1) % 10])
     loss, acc = training.evaluate(model, X, y)
     assert_close(acc, 0.75, rtol=0, atol=1e-12, name="evaluate(...) accuracy when 30 of 40 predictions are right")
-    check_evaluation((loss, acc), model, X, y, "evaluate(model, X, y)")
-
-
-def check_final_epoch(history, model, parts, what):
-    """The history's last entries are the evaluation of the trained model on each part."""
-    __tracebackhide__ = True
-    for part, (X, y) in parts.items():
-        loss, acc = expected_loss_and_accuracy(model, X, y)
-        assert_close(history[f"{part}_loss"][-1], loss, rtol=1e-4, atol=1e-6,
-                     name=f"{what}: history['{part}_loss'][-1], the trained model's loss on the {part} set")
-        assert_close(history[f"{part}_acc"][-1], acc, rtol=0, atol=1e-9,
-                     name=f"{what}: history['{part}_acc'][-1], the trained model's accuracy on the {part} set")
+    probes_q7.assert_evaluation((loss, acc), model, X, y, "evaluate(model, X, y)")
 
 
 @pytest.mark.task("q7.5")
@@ -90,7 +61,7 @@ def test_train_learns_and_records_each_epoch():
     history, seconds = probes_q7.timed(training.train, model, X_train, y_train, X_val, y_val, 3, 0.05, 64, 0)
     probes_q7.assert_history(history, 3, seconds, what)
     probes_q7.assert_loss_falls(history, what)
-    check_final_epoch(history, model, {"train": (X_train, y_train), "val": (X_val, y_val)}, what)
+    probes_q7.assert_final_epoch(history, model, {"train": (X_train, y_train), "val": (X_val, y_val)}, what)
     # The reference reaches 0.97 to 0.99 on these 200 digits; a loop that learns reaches 0.9 easily.
     assert history["val_acc"][-1] >= 0.9, f"{what}: validation accuracy {history['val_acc'][-1]:.3f}, expected >= 0.9"
 

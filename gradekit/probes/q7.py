@@ -82,7 +82,44 @@ def sgd_step_agreement(train_step, model, x, y, lr: float, seed: int, aux_weight
             "unchanged": unchanged}
 
 
+@probe
+def set_training(model, mode: bool) -> bool:
+    """model.train(mode), where the model lives; returns the model's training flag afterwards."""
+    model.train(mode)
+    return bool(model.training)
+
+
+@probe
+def freeze(model, prefix: str) -> list[str]:
+    """requires_grad = False for every parameter whose name starts with prefix; returns their names."""
+    frozen = [name for name, p in model.named_parameters() if name.startswith(prefix)]
+    for name, p in model.named_parameters():
+        if name in frozen:
+            p.requires_grad_(False)
+    return frozen
+
+
 # ----- Trusted helpers: they run in the test's process. -----
+
+def assert_sgd_step(result: dict, what: str) -> None:
+    """sgd_step_agreement's result: the loss returned as a float equal to the reference's, every
+    parameter the reference moved moved too, and the weights within 0.1% of the largest update."""
+    __tracebackhide__ = True
+    from gradekit.testing import assert_close
+
+    if not isinstance(result["loss"], float):
+        raise AssertionError(f"{what} should return the loss as a Python float, got {result['loss']}")
+    assert_close(result["loss"], result["reference_loss"], rtol=1e-5, name=f"{what}: the loss it returned")
+    if not result["largest_update"] > 0:
+        raise AssertionError(f"{what}: the reference step moved nothing")
+    if result["unchanged"]:
+        raise AssertionError(f"{what} left these parameters unchanged: {result['unchanged'][:5]}")
+    allowed = 1e-7 + 1e-3 * result["largest_update"]
+    if result["max_difference"] > allowed:
+        raise AssertionError(f"{what}: the weights after the step differ from p - lr * p.grad by up to "
+                             f"{result['max_difference']:.3g} (allowed {allowed:.3g}; the largest update was "
+                             f"{result['largest_update']:.3g})")
+
 
 def one_torch_thread():
     """Generator for an autouse fixture: torch uses one thread while a q7 test runs, then what it had.
@@ -238,8 +275,132 @@ def held_out_accuracy(model, seconds: float, X_eval, y_eval, max_seconds: float,
     return accuracy_of(probes.forward(model, X_eval), y_eval)
 
 
+def assert_is_cnn(model, what: str) -> None:
+    """The model has at least one convolution."""
+    __tracebackhide__ = True
+    from gradekit import probes
+
+    classes = {cls for _, cls in probes.module_classes(model)}
+    if "Conv2d" not in classes:
+        raise AssertionError(f"{what}: a CNN has convolutions; the model has {sorted(classes)}")
+
+
+def train_and_score(train_fn, X, y, X_eval, y_eval, *, seed: int, max_seconds: float, check, what: str):
+    """Train with train_fn(X, y, seed=seed), check the model (check(model, what)) and its training time,
+    and return (accuracy on X_eval, training seconds)."""
+    __tracebackhide__ = True
+    model, seconds = timed(train_fn, X, y, seed=seed)
+    check(model, what)
+    return held_out_accuracy(model, seconds, X_eval, y_eval, max_seconds, what), seconds
+
+
 def assert_accuracy(accuracy: float, minimum: float, n: int, seconds: float, what: str) -> None:
     __tracebackhide__ = True
     if not accuracy >= minimum:
         raise AssertionError(f"{what}: accuracy {accuracy:.3f} on {n} digits it never trained on, expected >= "
                              f"{minimum:g} (trained in {seconds:.1f} s)")
+
+
+def assert_stratified_split(labels, val_fraction: float, split, what: str) -> None:
+    """Disjoint, complete, increasing int64 index tensors; each class's validation count is the floor
+    or the ceil of val_fraction times its size."""
+    __tracebackhide__ = True
+    import math
+
+    import torch
+
+    from gradekit.testing import assert_equal
+
+    train_idx, val_idx = split
+    for name, idx in (("train_idx", train_idx), ("val_idx", val_idx)):
+        if not (isinstance(idx, torch.Tensor) and idx.dtype == torch.int64 and idx.ndim == 1):
+            raise AssertionError(f"{what}: {name} should be a 1-D int64 tensor, "
+                                 f"got {getattr(idx, 'dtype', type(idx).__name__)}")
+        if not bool((idx[1:] > idx[:-1]).all()):
+            raise AssertionError(f"{what}: {name} should be in increasing order without repeats")
+    both = torch.cat([train_idx, val_idx]).sort().values
+    assert_equal(both, torch.arange(len(labels)), name=f"{what}: train_idx and val_idx together (each index once)")
+    for c in labels.unique().tolist():
+        n_c = int((labels == c).sum())
+        got = int((labels[val_idx] == c).sum())
+        share = val_fraction * n_c
+        if not math.floor(share) <= got <= math.ceil(share):
+            raise AssertionError(f"{what}: class {c} has {n_c} items and {got} in validation, "
+                                 f"expected floor or ceil of {share:g}")
+
+
+def assert_curves_figure(fig, path, history: dict, what: str) -> None:
+    """plot_history's figure: a PNG at `path`, two axes titled by loss and accuracy, each with an
+    'epoch' x label, a y label, a legend and 'train' and 'validation' lines over epochs 1..n whose
+    y data are the history's values."""
+    __tracebackhide__ = True
+    from gradekit.probes import q5 as probes_q5
+    from gradekit.probes import q6 as probes_q6
+    from gradekit.testing import assert_close, assert_equal
+
+    probes_q5.assert_png_drawn(path, what=what)
+    axes = probes_q6.line_plot_contents(fig)
+    assert_equal(len(axes), 2, name=f"{what}: the number of axes (loss and accuracy side by side)")
+    by_kind = {}
+    for ax in axes:
+        title = ax["title"].lower()
+        kind = "loss" if "loss" in title else "acc" if "accuracy" in title else None
+        if kind is None:
+            raise AssertionError(f"{what}: the title {ax['title']!r} names neither the loss nor the accuracy")
+        by_kind[kind] = ax
+    assert_equal(sorted(by_kind), ["acc", "loss"], name=f"{what}: what the two axes show, by their titles")
+    epochs = [float(e) for e in range(1, len(history["train_loss"]) + 1)]
+    for kind, ax in by_kind.items():
+        if "epoch" not in ax["xlabel"].lower():
+            raise AssertionError(f"{what}: the x label {ax['xlabel']!r} of the {kind} axes should say epoch")
+        if not ax["ylabel"].strip():
+            raise AssertionError(f"{what}: the {kind} axes need a y label")
+        lines = {label: (xs, ys) for label, xs, ys in ax["lines"]}
+        if not {"train", "validation"} <= set(lines):
+            raise AssertionError(f"{what}: the {kind} axes should have lines labelled 'train' and 'validation', "
+                                 f"got {sorted(lines)}")
+        if not {"train", "validation"} <= set(ax["legend"]):
+            raise AssertionError(f"{what}: the {kind} axes need a legend naming 'train' and 'validation'")
+        for label, part in (("train", "train"), ("validation", "val")):
+            xs, ys = lines[label]
+            assert_equal(xs, epochs, name=f"{what}: x data of the {kind} axes' {label} line (epochs from 1)")
+            assert_close(ys, history[f"{part}_{kind}"], rtol=1e-12, name=f"{what}: y data of the {kind} axes' {label} line")
+
+
+def loss_and_accuracy(model, X, y) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy, computed here from the model's evaluation-mode logits."""
+    import torch.nn.functional as F
+
+    from gradekit import probes
+
+    logits = probes.forward(model, X)
+    return float(F.cross_entropy(logits, y)), accuracy_of(logits, y)
+
+
+def assert_evaluation(got, model, X, y, what: str) -> None:
+    """evaluate's (loss, accuracy): two Python floats equal to the recomputed ones."""
+    __tracebackhide__ = True
+    from gradekit.testing import assert_close
+
+    if not (isinstance(got, tuple) and len(got) == 2):
+        raise AssertionError(f"{what} should return (loss, accuracy), got {got!r}")
+    loss, acc = got
+    if not (isinstance(loss, float) and isinstance(acc, float)):
+        raise AssertionError(f"{what} should return two Python floats (use .item()), "
+                             f"got {type(loss).__name__}, {type(acc).__name__}")
+    expected_loss, expected_acc = loss_and_accuracy(model, X, y)
+    assert_close(loss, expected_loss, rtol=1e-5, atol=1e-7, name=f"{what}: the mean cross-entropy")
+    assert_close(acc, expected_acc, rtol=0, atol=1e-12, name=f"{what}: the accuracy")
+
+
+def assert_final_epoch(history: dict, model, parts: dict, what: str) -> None:
+    """The history's last entries are the trained model's evaluation on each part ({'train': (X, y), ...})."""
+    __tracebackhide__ = True
+    from gradekit.testing import assert_close
+
+    for part, (X, y) in parts.items():
+        loss, acc = loss_and_accuracy(model, X, y)
+        assert_close(history[f"{part}_loss"][-1], loss, rtol=1e-4, atol=1e-6,
+                     name=f"{what}: history['{part}_loss'][-1], the trained model's loss on the {part} set")
+        assert_close(history[f"{part}_acc"][-1], acc, rtol=0, atol=1e-9,
+                     name=f"{what}: history['{part}_acc'][-1], the trained model's accuracy on the {part} set")

@@ -12,25 +12,12 @@ pipeline = gradekit.submission("q7.pipeline")
 one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
 
 
-def check_split(labels, fraction, split, what):
-    __tracebackhide__ = True
-    train_idx, val_idx = split
-    assert_equal(torch.cat([train_idx, val_idx]).sort().values, torch.arange(len(labels)),
-                 name=f"{what}: train_idx and val_idx together")
-    assert bool((val_idx[1:] > val_idx[:-1]).all()) and bool((train_idx[1:] > train_idx[:-1]).all()), (
-        f"{what}: the indices should be in increasing order")
-    for c in labels.unique().tolist():
-        n_c, got = int((labels == c).sum()), int((labels[val_idx] == c).sum())
-        assert int(fraction * n_c) <= got <= -int(-fraction * n_c // 1), (
-            f"{what}: class {c} has {n_c} items and {got} in validation, expected floor or ceil of {fraction * n_c:g}")
-
-
 @pytest.mark.task("q7.1")
 def test_split_of_tiny_classes_and_a_small_fraction():
     labels = torch.tensor([2, 0, 1, 2, 1, 2, 0, 2, 1, 2])  # classes of 2, 3 and 5 items
-    check_split(labels, 0.5, pipeline.stratified_split(labels, 0.5, 9), "stratified_split(10 labels, 0.5, seed=9)")
+    probes_q7.assert_stratified_split(labels, 0.5, pipeline.stratified_split(labels, 0.5, 9), "stratified_split(10 labels, 0.5, seed=9)")
     _, y = probes_q7.mnist_tensors("test")
-    check_split(y, 0.05, pipeline.stratified_split(y, 0.05, 1), "stratified_split(1,000 test labels, 0.05, seed=1)")
+    probes_q7.assert_stratified_split(y, 0.05, pipeline.stratified_split(y, 0.05, 1), "stratified_split(1,000 test labels, 0.05, seed=1)")
 
 
 @pytest.mark.task("q7.2")
@@ -38,7 +25,7 @@ def test_prepare_data_on_rgb_images():
     X, y = (torch.from_numpy(a) for a in data.as_arrays(data.cifar10_like(120, 16, seed=3)))
     X = X * torch.tensor([0.5, 1.0, 2.0])[None, :, None, None]
     out = pipeline.prepare_data(X, y, 0.25, 2)
-    check_split(y, 0.25, (out["train_idx"], out["val_idx"]), "prepare_data(RGB, 0.25, seed=2)")
+    probes_q7.assert_stratified_split(y, 0.25, (out["train_idx"], out["val_idx"]), "prepare_data(RGB, 0.25, seed=2)")
     part = X[out["train_idx"]].double()
     mean, std = part.mean(dim=(0, 2, 3)), part.std(dim=(0, 2, 3), correction=0)
     assert_close(out["mean"], mean, rtol=1e-5, name="prepare_data(RGB)['mean'] (of the training part)")
