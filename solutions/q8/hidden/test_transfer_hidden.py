@@ -47,7 +47,7 @@ def test_frozen_batch_norm_stays_and_unfrozen_batch_norm_trains():
 
 @pytest.mark.task("q8.7")
 def test_finetuning_beats_scratch_with_one_label_per_class():
-    # The reference solution with 1 label per class, seeds 5-9: gains +0.077 to +0.269, scratch 0.475-0.625.
+    # The reference solution with 1 label per class, seeds 5-9: gains +0.069 to +0.264, scratch 0.479-0.612.
     gain, gains = probes_q8.transfer_gain(transfer.fit_finetune, transfer.fit_scratch, per_class=1, seeds=(5, 6, 7),
                                           scratch_floor=0.35)
     assert gain >= 0.04, f"fine-tuning beats scratch by {gain:+.3f} on average ({gains}); expected at least +0.04"
