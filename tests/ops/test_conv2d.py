@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 # counts that are not multiples of a vector width, rectangular kernels, depthwise and 1x1
 # (which skips im2col), inputs whose im2col matrix spans several bands of rows, many small
 # images sharing one band, output channels in several blocks and taps in several chunks (the
-# direct kernel) and a kernel covering the whole input (a fully connected layer, as LeNet-5's C5).
+# direct kernel), a kernel covering the whole input (a fully connected layer, as LeNet-5's C5),
+# and grouped layers over 1x1 images, whose bands of several images are views with a column
+# stride other than 1 (one channel per group: the pointwise forward; strided 1x1 kernels: the
+# weight gradient), which the small-product loops once rejected with an internal assert.
 CASES = [
     (1, 3, 7, 7, 5, 3, 1, 0, 1, 1),
     (2, 5, 11, 9, 17, 3, 2, 1, 1, 1),
@@ -27,6 +30,8 @@ CASES = [
     (33, 3, 9, 9, 40, 3, 1, 1, 1, 1),
     (5, 16, 5, 5, 12, 5, 1, 0, 1, 1),
     (2, 80, 6, 7, 20, 3, 1, 1, 1, 1),
+    (3, 3, 1, 1, 6, 1, 1, 0, 1, 3),
+    (3, 12, 1, 1, 12, 1, 3, 0, 1, 3),
 ]
 
 

@@ -43,23 +43,32 @@ GRADEKIT_CPU_CLONES void gemm_dots(int64_t m, int64_t n, int64_t k, const T* a, 
   }
 }
 
+// Whether t's rows (columns) are contiguous. A dimension of size 1 has no meaningful stride:
+// views of it (a band of several images of one channel and one pixel) carry any value there.
+inline bool rows_contiguous(const at::Tensor& t) { return t.stride(1) == 1 || t.size(1) == 1; }
+inline bool columns_contiguous(const at::Tensor& t) { return t.stride(0) == 1 || t.size(0) == 1; }
+
 // c (+)= a @ b for 2-D tensors whose rows of c are contiguous; `tiny` picks the loops.
 template <typename T>
-void gemm(const at::Tensor& a, const at::Tensor& b, at::Tensor& c, bool accumulate, bool tiny) {
+void gemm(const at::Tensor& a, const at::Tensor& b_in, at::Tensor& c, bool accumulate, bool tiny) {
   if (!tiny) {
     if (accumulate) {
-      c.addmm_(a, b);
+      c.addmm_(a, b_in);
     } else {
-      at::mm_out(c, a, b);
+      at::mm_out(c, a, b_in);
     }
     return;
   }
+  TORCH_INTERNAL_ASSERT(rows_contiguous(c), "gemm: rows of c must be contiguous");
+  // The loops read b by rows, or by columns when a's rows are contiguous; any other layout
+  // (rare and tiny here) is copied first.
+  const bool by_columns = columns_contiguous(b_in) && rows_contiguous(a);
+  const at::Tensor b = rows_contiguous(b_in) || by_columns ? b_in : b_in.contiguous();
   const int64_t m = c.size(0), n = c.size(1), k = a.size(1);
-  if (b.stride(1) == 1) {
+  if (rows_contiguous(b)) {
     gemm_rows(m, n, k, a.const_data_ptr<T>(), a.stride(0), a.stride(1), b.const_data_ptr<T>(),
               b.stride(0), c.data_ptr<T>(), c.stride(0), accumulate);
   } else {
-    TORCH_INTERNAL_ASSERT(b.stride(0) == 1 && a.stride(1) == 1);
     gemm_dots(m, n, k, a.const_data_ptr<T>(), a.stride(0), b.const_data_ptr<T>(), b.stride(1),
               c.data_ptr<T>(), c.stride(0), accumulate);
   }
