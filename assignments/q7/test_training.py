@@ -57,13 +57,9 @@ def test_evaluate_counts_correct_predictions():
 def test_train_learns_and_records_each_epoch():
     X_train, y_train, X_val, y_val = digits(1000, 200, seed=30)
     model = probes.seeded_call(training.SmallCNN, 31)
-    what = "train(SmallCNN, 1,000 digits, epochs=3, lr=0.05, batch_size=64, seed=0)"
-    history, seconds = probes_q7.timed(training.train, model, X_train, y_train, X_val, y_val, 3, 0.05, 64, 0)
-    probes_q7.assert_history(history, 3, seconds, what)
-    probes_q7.assert_loss_falls(history, what)
-    probes_q7.assert_final_epoch(history, model, {"train": (X_train, y_train), "val": (X_val, y_val)}, what)
     # The reference reaches 0.97 to 0.99 on these 200 digits; a loop that learns reaches 0.9 easily.
-    assert history["val_acc"][-1] >= 0.9, f"{what}: validation accuracy {history['val_acc'][-1]:.3f}, expected >= 0.9"
+    probes_q7.assert_trains_and_records(training.train, model, X_train, y_train, X_val, y_val, 3, 0.05, 64, 0, 0.9,
+                                        "train(SmallCNN, 1,000 digits, epochs=3, lr=0.05, batch_size=64, seed=0)")
 
 
 @pytest.mark.task("q7.5")

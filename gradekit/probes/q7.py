@@ -393,6 +393,20 @@ def assert_evaluation(got, model, X, y, what: str) -> None:
     assert_close(acc, expected_acc, rtol=0, atol=1e-12, name=f"{what}: the accuracy")
 
 
+def assert_trains_and_records(train_fn, model, X_train, y_train, X_val, y_val, epochs: int, lr: float,
+                              batch_size: int, seed: int, min_val_acc: float, what: str) -> None:
+    """Run train_fn (the student's train) and check its history: structure and times, a training
+    loss that falls every epoch, last entries equal to the trained model's evaluation, and a
+    validation accuracy of at least min_val_acc."""
+    __tracebackhide__ = True
+    history, seconds = timed(train_fn, model, X_train, y_train, X_val, y_val, epochs, lr, batch_size, seed)
+    assert_history(history, epochs, seconds, what)
+    assert_loss_falls(history, what)
+    assert_final_epoch(history, model, {"train": (X_train, y_train), "val": (X_val, y_val)}, what)
+    if not history["val_acc"][-1] >= min_val_acc:
+        raise AssertionError(f"{what}: validation accuracy {history['val_acc'][-1]:.3f}, expected >= {min_val_acc:g}")
+
+
 def assert_final_epoch(history: dict, model, parts: dict, what: str) -> None:
     """The history's last entries are the trained model's evaluation on each part ({'train': (X, y), ...})."""
     __tracebackhide__ = True
