@@ -6,56 +6,25 @@ alpha multiplied by size. Every call of the kernel runs under gradekit.probes.q1
 records the ATen operators the C++ calls: only memory operators are allowed.
 The first test to call the kernel compiles it (once per run; later runs load it from disk).
 """
-import re
-
-import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 
 import gradekit
 from gradekit import ops
 from gradekit.probes import q10 as probes_q10
+from gradekit.probes.q10 import (ALEXNET, FLOAT32_TOL, FLOAT64_TOL, alexnet_lrn_dx, assert_alexnet_lrn,
+                                 assert_error_names, checked_call, raised_by, relu_activations)
 from gradekit.testing import assert_close
 
 kernel = gradekit.submission("q10.lrn_kernel")
 
-ALEXNET = {"size": 5, "alpha": 1e-4, "beta": 0.75, "k": 2.0}
-# float32 keeps about 7 digits; the kernel's sums and powers may round differently from gradekit's.
-FLOAT32_TOL = {"rtol": 1e-5, "atol": 1e-6}
-FLOAT64_TOL = {"rtol": 1e-10, "atol": 1e-12}
-
-
-def relu_activations(seed, shape, scale=60.0, dtype=torch.float64):
-    """Non-negative activations large enough for the normalization to change them noticeably."""
-    rng = np.random.default_rng(seed)
-    return torch.from_numpy(np.maximum(scale * rng.standard_normal(shape), 0)).to(dtype)
-
 
 def checked_lrn(x, **params):
-    """The student's lrn(x, **params), failing the test if its C++ called a computing ATen operator."""
-    out, calls = probes_q10.aten_calls(kernel.lrn, x, **params)
-    probes_q10.assert_computes_itself(calls, f"lrn(x, {params})")
-    return out
+    return checked_call(kernel.lrn, f"lrn(x, {params})", x, **params)
 
 
-def assert_matches_kernel(out, x, tol, **params):
-    """out must equal gradekit's LRN of x and torch's (alpha times size) within tol."""
-    call = f"lrn(x of shape {tuple(x.shape)}, {x.dtype}, {params})"
-    assert_close(out, ops.lrn(x, convention="alexnet", **params), name=call, **tol)
-    torch_params = dict(params, alpha=params["alpha"] * params["size"])
-    assert_close(out, F.local_response_norm(x, **torch_params), name=f"{call} against F.local_response_norm", **tol)
-
-
-def raised_by(fn, *args, **kwargs):
-    """The exception fn raises; a stub's NotImplementedError goes through (it is a RuntimeError too)."""
-    try:
-        fn(*args, **kwargs)
-    except NotImplementedError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - which class is the student's choice; the message is checked
-        return exc
-    return None
+def checked_lrn_backward(dout, x, **params):
+    return checked_call(kernel.lrn_backward, f"lrn_backward(dout, x, {params})", dout, x, **params)
 
 
 @pytest.mark.task("q10.1")
@@ -70,7 +39,7 @@ def test_forward_float64_with_alexnet_constants():
     x = relu_activations(1, (2, 96, 6, 7))  # AlexNet's norm1 sees 96 channels after ReLU
     out = checked_lrn(x, **ALEXNET)
     assert out.dtype == torch.float64, f"lrn of a float64 tensor returns float64, got {out.dtype}"
-    assert_matches_kernel(out, x, FLOAT64_TOL, **ALEXNET)
+    assert_alexnet_lrn(out, x, FLOAT64_TOL, **ALEXNET)
 
 
 @pytest.mark.task("q10.2")
@@ -79,7 +48,7 @@ def test_forward_float32_with_other_constants():
     params = {"size": 3, "alpha": 0.05, "beta": 0.6, "k": 1.0}  # alpha large: the window matters
     out = checked_lrn(x, **params)
     assert out.dtype == torch.float32, f"lrn of a float32 tensor returns float32, got {out.dtype}"
-    assert_matches_kernel(out, x, FLOAT32_TOL, **params)
+    assert_alexnet_lrn(out, x, FLOAT32_TOL, **params)
 
 
 @pytest.mark.task("q10.2")
@@ -87,36 +56,28 @@ def test_forward_edge_shapes():
     params = {"size": 7, "alpha": 0.01, "beta": 0.75, "k": 2.0}
     # Batch 1, fewer channels than the window (every window is clipped at both ends), odd sizes.
     x = torch.randn(1, 3, 5, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
-    assert_matches_kernel(checked_lrn(x, **params), x, FLOAT64_TOL, **params)
-    # Not contiguous: a slice of every other channel of a channels-last tensor.
-    wide = relu_activations(4, (2, 12, 5, 6), scale=5.0).contiguous(memory_format=torch.channels_last)
-    x = wide[:, ::2]
-    assert not x.is_contiguous()
-    assert_matches_kernel(checked_lrn(x, **params), x, FLOAT64_TOL, **params)
+    assert_alexnet_lrn(checked_lrn(x, **params), x, FLOAT64_TOL, **params)
+    # Not contiguous: every other channel of a channels-last tensor.
+    x = relu_activations(4, (2, 12, 5, 6), scale=5.0).contiguous(memory_format=torch.channels_last)[:, ::2]
+    assert_alexnet_lrn(checked_lrn(x, **params), x, FLOAT64_TOL, **params)
 
 
 @pytest.mark.task("q10.3")
 def test_even_size_is_rejected_naming_size():
     exc = raised_by(kernel.lrn, torch.ones(1, 6, 2, 2), size=4)
-    assert exc is not None, "lrn(x, size=4) must raise: AlexNet's window is centred, so size is odd"
-    assert re.search(r"\bsize\b", str(exc)) and "4" in str(exc), (
-        f"the error for size=4 must name size and its value, got {type(exc).__name__}: {exc}")
+    assert_error_names(exc, "size", "4", "lrn(x, size=4) (the window is centred, so size is odd)")
 
 
 @pytest.mark.task("q10.3")
 def test_wrong_rank_is_rejected_naming_x():
     exc = raised_by(kernel.lrn, torch.ones(6, 2, 2), size=5)
-    assert exc is not None, "lrn(x) of a 3-D x must raise: x is (N, C, H, W)"
-    assert re.search(r"\bx\b", str(exc)) and "3" in str(exc), (
-        f"the error for a 3-D x must name x and its rank (3), got {type(exc).__name__}: {exc}")
+    assert_error_names(exc, "x", "3", "lrn(x) of a 3-D x (x is N, C, H, W)")
 
 
 @pytest.mark.task("q10.3")
 def test_integer_dtype_is_rejected_naming_x():
     exc = raised_by(kernel.lrn, torch.ones(1, 6, 2, 2, dtype=torch.int32), size=5)
-    assert exc is not None, "lrn(x) of an int32 x must raise: the kernel computes in float32 or float64"
-    assert re.search(r"\bx\b", str(exc)) and "int" in str(exc).lower(), (
-        f"the error for an int32 x must name x and its dtype, got {type(exc).__name__}: {exc}")
+    assert_error_names(exc, "x", "int", "lrn(x) of an int32 x (the kernel computes in float32 or float64)")
 
 
 @pytest.mark.task("q10.4")
@@ -129,25 +90,12 @@ def test_forward_speed_on_alexnet_norm1(speed):
           check=lambda out, ref: assert_close(out, ref, name="lrn(x) of shape (8, 96, 55, 55), float32", **FLOAT32_TOL))
 
 
-def autograd_dx(dout, x, **params):
-    """dx of sum(dout * gradekit.ops.lrn(x)) by gradekit's backward kernel, through autograd."""
-    tx = x.detach().clone().requires_grad_(True)
-    ops.lrn(tx, convention="alexnet", **params).backward(dout)
-    return tx.grad
-
-
-def checked_lrn_backward(dout, x, **params):
-    dx, calls = probes_q10.aten_calls(kernel.lrn_backward, dout, x, **params)
-    probes_q10.assert_computes_itself(calls, f"lrn_backward(dout, x, {params})")
-    return dx
-
-
 @pytest.mark.task("q10.5")
 def test_backward_float64_matches_autograd():
     x = relu_activations(5, (2, 8, 5, 4), scale=3.0)
     dout = torch.randn(x.shape, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
     params = {"size": 5, "alpha": 0.5, "beta": 0.75, "k": 2.0}  # alpha large: the cross terms matter
-    assert_close(checked_lrn_backward(dout, x, **params), autograd_dx(dout, x, **params),
+    assert_close(checked_lrn_backward(dout, x, **params), alexnet_lrn_dx(dout, x, **params),
                  name=f"lrn_backward(dout, x, {params})", **FLOAT64_TOL)
 
 
@@ -155,5 +103,5 @@ def test_backward_float64_matches_autograd():
 def test_backward_float32_with_alexnet_constants():
     x = relu_activations(6, (2, 96, 4, 3), dtype=torch.float32)
     dout = torch.randn(x.shape, generator=torch.Generator().manual_seed(6))
-    assert_close(checked_lrn_backward(dout, x, **ALEXNET), autograd_dx(dout, x, **ALEXNET),
+    assert_close(checked_lrn_backward(dout, x, **ALEXNET), alexnet_lrn_dx(dout, x, **ALEXNET),
                  name="lrn_backward(dout, x) with AlexNet's constants, float32", **FLOAT32_TOL)
