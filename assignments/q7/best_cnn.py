@@ -52,7 +52,8 @@ def train_best_cnn(X, y, seed=0):
 
     Inputs:
     - X: digits, float32 (N, 1, 28, 28), pixels in [0, 1]; y: labels, int64 (N,)
-    - seed: every random choice follows from it (the same seed gives the same model)
+    - seed: every random choice follows from it (the same seed gives the same model): call
+      torch.manual_seed(seed) before building the model, and seed your loader and augmentation
 
     Returns:
     - the trained BestCNN

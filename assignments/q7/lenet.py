@@ -29,23 +29,19 @@ class LeNet5(nn.Module):
         super().__init__()
         self.register_buffer("input_mean", torch.zeros(1))
         self.register_buffer("input_std", torch.ones(1))
-        self.features = nn.Sequential(
-            nn.Conv2d(1, 6, 5), nn.Tanh(), nn.AvgPool2d(2),
-            nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),
-            nn.Conv2d(16, 120, 5), nn.Tanh(),
-        )
+        self.features = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Tanh(), nn.AvgPool2d(2),   # C1, S2
+                                      nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),  # C3, S4
+                                      nn.Conv2d(16, 120, 5), nn.Tanh())                 # C5
         self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, num_classes))
 
     def set_input_statistics(self, mean, std):
         """Store the training images' mean and std (float32 tensors of shape (1,)) in the model."""
-        with torch.no_grad():
-            self.input_mean.copy_(mean)
-            self.input_std.copy_(std)
+        self.input_mean.copy_(mean.detach())  # buffers: no gradient is tracked into them
+        self.input_std.copy_(std.detach())
 
     def forward(self, x):
-        x = F.pad(x, (2, 2, 2, 2))
-        x = pipeline.normalize(x, self.input_mean, self.input_std)
-        return self.classifier(self.features(x))
+        centred = F.pad(x, (2, 2, 2, 2))  # the 28x28 digit in the middle of LeNet-5's 32x32 field
+        return self.classifier(self.features(pipeline.normalize(centred, self.input_mean, self.input_std)))
 
 
 def train_lenet5(X, y, epochs=5, seed=0):
@@ -59,7 +55,8 @@ def train_lenet5(X, y, epochs=5, seed=0):
     Inputs:
     - X: digits, float32 (N, 1, 28, 28), pixels in [0, 1]; y: labels, int64 (N,)
     - epochs: passes over the training digits
-    - seed: every random choice (initial weights, split, batch order) follows from it
+    - seed: every random choice (initial weights, split, batch order) follows from it: call
+      torch.manual_seed(seed) before building the model
 
     Returns:
     - the trained LeNet5, whose forward takes raw digits like X

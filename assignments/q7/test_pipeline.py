@@ -80,9 +80,9 @@ def test_channel_stats_and_prepare_data_on_three_channels():
     y = torch.randint(0, 4, (90,), generator=g)
     X = torch.rand(90, 3, 5, 6, generator=g) * torch.tensor([1.0, 10.0, 0.1])[None, :, None, None]
     X = X + y[:, None, None, None].float() * torch.rand(90, 3, 1, 1, generator=g)
-    mean, std = pipeline.channel_stats(X)
-    assert_close(mean, X.double().mean(dim=(0, 2, 3)), rtol=1e-5, name="channel_stats(X)[0] (the means)")
-    assert_close(std, X.double().std(dim=(0, 2, 3), correction=0), rtol=1e-5, name="channel_stats(X)[1] (the stds)")
+    got_mean, got_std = pipeline.channel_stats(X)
+    assert_close(got_mean, X.double().mean(dim=(0, 2, 3)), rtol=1e-5, name="channel_stats(X)[0] (the means)")
+    assert_close(got_std, X.double().std(dim=(0, 2, 3), correction=0), rtol=1e-5, name="channel_stats(X)[1] (the stds)")
     check_prepared(pipeline.prepare_data(X, y, 0.3, 5), X, y, 0.3, "prepare_data(X of 3 channels, y, 0.3, seed=5)")
 
 
@@ -109,9 +109,9 @@ def batches_of(loader, X, y, batch_size, what):
     __tracebackhide__ = True
     order = []
     sizes = []
-    for xb, yb in loader:
-        ids = xb[:, 0, 0, 0].long()
-        assert_equal(yb, y[ids], name=f"{what}: the labels of a batch (each image must keep its own label)")
+    for images, labels in loader:
+        ids = images[:, 0, 0, 0].long()
+        assert_equal(labels, y[ids], name=f"{what}: the labels of a batch (each image must keep its own label)")
         order += ids.tolist()
         sizes.append(len(ids))
     n = len(X)

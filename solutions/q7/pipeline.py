@@ -36,12 +36,12 @@ def stratified_split(labels, val_fraction=0.1, seed=0):
     if not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction}")
     labels = torch.as_tensor(labels).numpy()
-    rng = np.random.default_rng(seed)
+    generator = np.random.default_rng(seed)
     val = []
     for c in np.unique(labels):
         members = np.flatnonzero(labels == c)
         n_val = int(np.floor(val_fraction * len(members) + 0.5))
-        val.append(rng.permutation(members)[:n_val])
+        val.append(generator.permutation(members)[:n_val])
     is_val = np.zeros(len(labels), dtype=bool)
     is_val[np.concatenate(val)] = True
     return torch.from_numpy(np.flatnonzero(~is_val)), torch.from_numpy(np.flatnonzero(is_val))

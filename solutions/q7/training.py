@@ -26,14 +26,14 @@ class SmallCNN(nn.Module):
 
     def __init__(self, num_classes=10, dropout=0.25):
         super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(8, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
-        )
+        self.features = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                                      nn.MaxPool2d(2),
+                                      nn.Conv2d(8, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+                                      nn.MaxPool2d(2))
         self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(16 * 7 * 7, num_classes))
 
-    def forward(self, x):
-        return self.classifier(self.features(x))
+    def forward(self, images):
+        return self.classifier(self.features(images))
 
 
 def evaluate(model, X, y, batch_size=500):
