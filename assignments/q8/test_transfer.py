@@ -117,9 +117,12 @@ def test_finetuning_beats_scratch_with_two_labels_per_class():
 
 
 def reference_topk(logits, k, names):
-    probs = torch.as_tensor(logits, dtype=torch.float64).softmax(dim=1)
-    order = probs.sort(dim=1, descending=True, stable=True).indices[:, :k]
-    return [[(names[c], float(row[c])) for c in ranks.tolist()] for row, ranks in zip(probs, order)]
+    """Softmax in float64 with numpy, classes ranked by a stable sort (ties keep the lower index)."""
+    scores = np.asarray(logits, dtype=np.float64)
+    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    ranks = np.argsort(-probs, axis=1, kind="stable")[:, :k]
+    return [[(names[c], float(p[c])) for c in row] for p, row in zip(probs, ranks)]
 
 
 def check_topk(got, expected, what):
@@ -147,8 +150,7 @@ def test_topk_names_the_pretrained_models_predictions():
     labels = images.targets.numpy()
     idx = np.flatnonzero(labels < 6)[:8]  # classes the checkpoint was trained on
     x = torch.from_numpy(images.data.numpy()[idx][:, None].astype(np.float32) / 255)
-    with torch.no_grad():
-        logits = backbone.load_pretrained()(x)
+    logits = backbone.load_pretrained()(x).detach()
     names = list(backbone.PRETRAINED_CLASSES)
     got = transfer.decode_topk(logits.numpy(), 2, names)
     check_topk(got, reference_topk(logits, 2, names), "decode_topk(the backbone's logits, 2, PRETRAINED_CLASSES)")

@@ -84,7 +84,8 @@ def one_cycle_training(model, x, y, steps, lr):
             schedule.step()
     finally:
         torch.set_num_threads(threads)
-    return model.eval()
+    model.eval()
+    return model
 
 
 def fit_finetune(x, y, num_classes, steps=100, seed=0):

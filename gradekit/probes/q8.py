@@ -49,12 +49,13 @@ def inception_reference(image, size: int = 299):
     import torchvision.transforms.functional as TF
     from torchvision.transforms import InterpolationMode
 
-    a = np.asarray(image)
-    a = a[:, :, None] if a.ndim == 2 else a
-    a = np.repeat(a[:, :, :1], 3, axis=2) if a.shape[2] == 1 else a[:, :, :3]
-    x = torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1)))
-    x = x.float() / 255 if a.dtype == np.uint8 else x.float()
-    x = TF.resize(x, size, interpolation=InterpolationMode.BILINEAR, antialias=True)
+    pixels = np.asarray(image)
+    pixels = pixels[:, :, None] if pixels.ndim == 2 else pixels
+    pixels = np.repeat(pixels[:, :, :1], 3, axis=2) if pixels.shape[2] == 1 else pixels[:, :, :3]
+    x = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1)))
+    x = x.float() / 255 if pixels.dtype == np.uint8 else x.float()
+    # A one-element size list means "the shorter side", as torchvision documents.
+    x = TF.resize(x, [size], InterpolationMode.BILINEAR, antialias=True)
     return 2 * TF.center_crop(x, [size, size]) - 1
 
 
@@ -62,8 +63,7 @@ def with_alpha(rgb, seed: int):
     """The same picture as RGBA: a random alpha channel appended (which preprocessing must drop)."""
     import numpy as np
 
-    rng = np.random.default_rng(seed)
-    alpha = rng.integers(0, 256, rgb.shape[:2]).astype(rgb.dtype)
+    alpha = np.random.default_rng(seed).integers(0, 256, rgb.shape[:2]).astype(rgb.dtype)
     if rgb.dtype != np.uint8:
         alpha = (alpha / 255).astype(rgb.dtype)
     return np.concatenate([rgb, alpha[:, :, None]], axis=2)
@@ -109,7 +109,7 @@ def small_cnn_logits(state: dict, x):
 
     model = backbone.SmallCNN(num_classes=state["classifier.weight"].shape[0])
     model.load_state_dict(state)
-    with torch.no_grad():
+    with torch.set_grad_enabled(False):
         return model.eval()(x)
 
 
@@ -166,9 +166,8 @@ def few_labels(y, per_class: int, seed: int):
     import numpy as np
 
     y = np.asarray(y)
-    rng = np.random.default_rng(seed)
-    return np.sort(np.concatenate([rng.choice(np.flatnonzero(y == c), per_class, replace=False)
-                                   for c in np.unique(y)]))
+    draw = np.random.default_rng(seed).choice
+    return np.sort(np.concatenate([draw(np.flatnonzero(y == c), per_class, replace=False) for c in np.unique(y)]))
 
 
 def new_task_accuracy(model, x, y, what: str) -> float:
