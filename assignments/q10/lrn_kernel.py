@@ -50,7 +50,9 @@ def lrn_source():
       and dtype holding AlexNet's LRN of x (formula in the module docstring).
     - ``at::Tensor lrn_backward(at::Tensor grad_out, at::Tensor x, int64_t size, double alpha,
       double beta, double k)`` (task q10.5): the gradient of sum(grad_out * lrn_forward(x)) with
-      respect to x, shape and dtype of x.
+      respect to x, shape and dtype of x. Until you write it, keep a one-line version that raises
+      (``TORCH_CHECK(false, "lrn_backward is not written yet");``) or take it out of FUNCTIONS:
+      the generated bindings need every function FUNCTIONS names.
     Both check their arguments with TORCH_CHECK and a message naming the argument and its value
     (``size must be odd, got size=4``): x not 4-D, a dtype other than float32/float64, a size that
     is not a positive odd number, a grad_out whose shape differs from x's.
