@@ -1,7 +1,7 @@
 """Trusted references for q9 (visualization): the filter grid and the backbone's feature maps.
 
 Both run in the test's own process. The grid is built filter by filter with explicit loops, the
-feature maps by running the trusted backbone's `features` up to the named layer (no hooks), so
+feature maps by running the trusted backbone's `features` layer by layer (no hooks), so
 neither shares its method with the code it checks. The probes q9's tests call on the student's
 objects are generic ones: q5's forward_hook_count and q2's figure_summary.
 """
@@ -22,14 +22,14 @@ def expected_filter_grid(weights, ncols=None, pad: int = 1, pad_value: float = 1
     """
     import numpy as np
 
-    w = np.asarray(weights, dtype=np.float64)
-    n, c, kh, kw = w.shape
+    filters = np.asarray(weights, dtype=np.float64)
+    n, c, kh, kw = filters.shape
     ncols = ncols or math.ceil(math.sqrt(n))
     rows = -(-n // ncols)
     grid = np.full((rows * kh + (rows - 1) * pad, ncols * kw + (ncols - 1) * pad, c), float(pad_value))
     for i in range(n):
-        low, high = w[i].min(), w[i].max()
-        tile = (w[i] - low) / (high - low) if high > low else np.zeros_like(w[i])
+        low, high = filters[i].min(), filters[i].max()
+        tile = (filters[i] - low) / (high - low) if high > low else np.zeros_like(filters[i])
         r, col = divmod(i, ncols)
         for y in range(kh):
             for x in range(kw):
@@ -55,8 +55,9 @@ def camera_input(size: int | None = None):
 def expected_feature_maps(image, layer_names) -> dict:
     """The outputs of `features.<layer>` of the kit's pretrained backbone, in eval mode.
 
-    Computed by running model.features[: position + 1] on the image (the backbone's features are
-    one nn.Sequential), so the reference uses no hooks.
+    Computed by running the layers of model.features (one nn.Sequential) one after the other and
+    keeping the outputs of the named ones, so the reference uses no hooks, and one pass serves
+    every name.
 
     Inputs:
     - image: tensor (N, 1, H, W), float32 in [0, 1]
@@ -71,11 +72,19 @@ def expected_feature_maps(image, layer_names) -> dict:
     from gradekit import backbone
 
     model = backbone.load_pretrained().eval()
-    order = [name for name, _ in model.features.named_children()]
-    maps = {}
-    with torch.no_grad():
-        for name in layer_names:
-            prefix, _, layer = name.partition(".")
-            assert prefix == "features" and layer in order, f"the reference knows features.* layers, not {name}"
-            maps[name] = model.features[: order.index(layer) + 1](image)
-    return maps
+    layers = dict(model.features.named_children())
+    wanted = {}
+    for qualified in layer_names:
+        prefix, _, layer = qualified.partition(".")
+        assert prefix == "features" and layer in layers, f"the reference knows features.* layers, not {qualified}"
+        wanted[layer] = qualified
+    seen = {}
+    x = image
+    with torch.set_grad_enabled(False):
+        for layer, module in layers.items():
+            if len(seen) == len(wanted):
+                break  # the deeper layers are not asked for
+            x = module(x)
+            if layer in wanted:
+                seen[wanted[layer]] = x
+    return {qualified: seen[qualified] for qualified in layer_names}
