@@ -71,7 +71,8 @@ class SmallCNN(nn.Module):
         self.classifier = nn.Linear(FEATURE_DIM, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.features(x))
+        features = self.features(x)  # (N, width): global average pooling ends the features
+        return self.classifier(features)
 
 
 def weights_path(name: str = DEFAULT_WEIGHTS):

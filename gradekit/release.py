@@ -1,8 +1,8 @@
 """``gradekit release OUT``: the repository students get — stubs, visible tests, the kit — and nothing else.
 
 Left out: solutions/ (with the hidden tests and model answers), the framework's own tests/,
-benchmarks/ and CI files. After copying, the release is checked: no hidden test file, and no line
-that only a solution block contains appears anywhere in it.
+benchmarks/ and CI files. After copying, the release is checked: no hidden test file, and no solution
+block's code (two neighbouring lines of it, or its only line) appears anywhere in it.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from gradekit.stubs import BEGIN, END, solution_files
@@ -20,39 +21,88 @@ INCLUDE = ["assignments", "gradekit", "csrc", "setup.py", "pyproject.toml", "req
            "conftest.py", ".gitignore"]
 SKIP_NAMES = shutil.ignore_patterns("__pycache__", "*.pyc", "*.so", "*.egg-info", "build", ".pytest_cache",
                                     ".hypothesis")
-MIN_LEAK_LINE = 16  # shorter lines ("return out") are too common to identify a solution
+MIN_LEAK_LINE = 16  # a one-line solution block shorter than this ("return out") identifies nothing
+MIN_LEAK_PAIR = 24  # two consecutive lines are a fingerprint when together at least this long
 
 
 class ReleaseError(RuntimeError):
     """The release would give away solutions or hidden tests; the message says which file and line."""
 
 
-def solution_only_lines(course_root: Path) -> dict[str, str]:
-    """Substantive lines inside solution blocks that the student's stub does not contain: line -> origin."""
-    lines: dict[str, str] = {}
+def _code_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, stripped line) of every line that is code: no blank lines, no comments."""
+    return [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), 1)
+            if raw.strip() and not raw.strip().startswith(("#", "//"))]
+
+
+def _fingerprints(lines: list[str]) -> list[tuple[str, ...]]:
+    """What identifies a run of code lines: each pair of neighbours, or a lone line that is long enough.
+
+    Single lines such as `for kind in KINDS:` or `rng = np.random.default_rng(seed)` recur in tests
+    and in the kit's own code by design; two consecutive solution lines almost never do by chance.
+    """
+    if len(lines) == 1:
+        return [(lines[0],)] if len(lines[0]) >= MIN_LEAK_LINE else []
+    return [pair for pair in zip(lines, lines[1:]) if len(pair[0]) + len(pair[1]) >= MIN_LEAK_PAIR]
+
+
+def _blocks(text: str) -> list[list[tuple[int, str]]]:
+    """The code lines of each solution block in a solution file."""
+    blocks, current = [], None
+    for n, raw in enumerate(text.splitlines(), 1):
+        if BEGIN.match(raw):
+            current = []
+        elif END.match(raw):
+            if current:
+                blocks.append(current)
+            current = None
+        elif current is not None and raw.strip() and not raw.strip().startswith(("#", "//")):
+            current.append((n, raw.strip()))
+    return blocks
+
+
+@dataclass
+class SolutionBlock:
+    origin: str  # "solutions/qN/file.py:LINE", the block's first code line
+    prints: set[tuple[str, ...]]
+
+
+def solution_blocks(course_root: Path) -> list[SolutionBlock]:
+    """The fingerprints of every solution block that the student's stub does not give away itself."""
+    found: list[SolutionBlock] = []
     solutions = course_root / "solutions"
     if not solutions.is_dir():
-        return lines
+        return found
     for qdir in sorted(p for p in solutions.iterdir() if p.is_dir()):
         for path in solution_files(solutions, qdir.name):
             stub = course_root / "assignments" / qdir.name / path.name
-            stub_text = stub.read_text(encoding="utf-8") if stub.is_file() else ""
-            inside = False
-            for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if BEGIN.match(raw):
-                    inside = True
-                elif END.match(raw):
-                    inside = False
-                elif inside:
-                    line = raw.strip()
-                    if len(line) >= MIN_LEAK_LINE and not line.startswith("#") and line not in stub_text:
-                        lines.setdefault(line, f"solutions/{qdir.name}/{path.name}:{n}")
-    return lines
+            in_stub = set(_all_fingerprints(stub.read_text(encoding="utf-8"))) if stub.is_file() else set()
+            for block in _blocks(path.read_text(encoding="utf-8")):
+                prints = set(_fingerprints([line for _, line in block])) - in_stub
+                if prints:
+                    found.append(SolutionBlock(f"solutions/{qdir.name}/{path.name}:{block[0][0]}", prints))
+    return found
+
+
+def _all_fingerprints(text: str) -> dict[tuple[str, ...], int]:
+    """Every single line and every pair of neighbouring code lines in a file -> the first line's number."""
+    lines = _code_lines(text)
+    prints: dict[tuple[str, ...], int] = {}
+    for (n, line) in lines:
+        prints.setdefault((line,), n)
+    for (n, first), (_, second) in zip(lines, lines[1:]):
+        prints.setdefault((first, second), n)
+    return prints
 
 
 def find_leaks(release: Path, course_root: Path) -> list[str]:
-    """Places in ``release`` that hold a hidden test or a solution-only line."""
-    secret = solution_only_lines(course_root)
+    """Places in ``release`` that hold a hidden test or a solution block's code.
+
+    A file leaks a block when it holds at least half of the block's fingerprints: a whole idiom such
+    as `optimizer.zero_grad()`, `loss.backward()`, `optimizer.step()` recurs in the kit's own code,
+    while a copied solution brings most of its lines along.
+    """
+    blocks = solution_blocks(course_root)
     problems = []
     for path in sorted(release.rglob("*")):
         if not path.is_file() or ".git" in path.parts:
@@ -65,10 +115,13 @@ def find_leaks(release: Path, course_root: Path) -> list[str]:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue
-        for n, raw in enumerate(text.splitlines(), 1):
-            origin = secret.get(raw.strip())
-            if origin:
-                problems.append(f"{rel}:{n}: repeats the solution line at {origin}")
+        prints = _all_fingerprints(text)
+        for block in blocks:
+            shared = block.prints & prints.keys()
+            if shared and 2 * len(shared) >= len(block.prints):
+                n = min(prints[p] for p in shared)
+                problems.append(f"{rel}:{n}: repeats {len(shared)} of {len(block.prints)} pieces of "
+                                f"the solution code at {block.origin}")
     return problems
 
 

@@ -52,20 +52,41 @@ def test_release_has_no_solutions_hidden_tests_or_kit_tests(student_repo):
 
 
 def test_no_solution_body_is_in_the_release(student_repo):
-    secret = release.solution_only_lines(REPO)
-    assert secret, "found no solution lines to look for: the check would prove nothing"
-    text = "\n".join(p.read_text(errors="ignore") for p in student_repo.rglob("*") if p.is_file())
-    found = [line for line in secret if line in text]
-    assert not found, f"solution lines in the release: {found[:5]}"
+    blocks = release.solution_blocks(REPO)
+    assert blocks, "found no solution code to look for: the check would prove nothing"
+    # Independent of find_leaks: the whole release as one text, whitespace collapsed, searched for
+    # each multi-line block's pieces written one after the other; no block may be there whole.
+    text = "\n".join(" ".join(line.split()) for p in student_repo.rglob("*") if p.is_file()
+                     for line in p.read_text(errors="ignore").splitlines() if line.strip())
+    whole = [b.origin for b in blocks if all("\n".join(piece) in text for piece in b.prints)]
+    assert not whole, f"solution blocks in the release: {whole[:5]}"
 
 
-def test_leak_check_catches_a_planted_solution_line(student_repo, tmp_path):
+def _long_block():
+    return next(b for b in release.solution_blocks(REPO) if len(b.prints) >= 4)
+
+
+def test_leak_check_catches_a_planted_solution_block(student_repo, tmp_path):
     copy = tmp_path / "leaky"
     shutil.copytree(student_repo, copy, ignore=shutil.ignore_patterns("*.so"))
-    line, origin = next(iter(release.solution_only_lines(REPO).items()))
-    (copy / "assignments" / "notes.py").write_text(f"# copied\n{line}\n")
+    block = _long_block()
+    solution = (REPO / block.origin.split(":")[0]).read_text().splitlines()
+    start = int(block.origin.split(":")[1]) - 1
+    end = next(i for i in range(start, len(solution)) if "### END SOLUTION" in solution[i])
+    # Re-indented, with comments between lines: the check reads code, not layout.
+    planted = "\n".join(f"  {line.strip()}\n# note" for line in solution[start:end])
+    (copy / "assignments" / "notes.py").write_text(f"# copied\n{planted}\n")
     problems = release.find_leaks(copy, REPO)
-    assert problems == [f"assignments/notes.py:2: repeats the solution line at {origin}"]
+    assert len(problems) == 1 and problems[0].startswith("assignments/notes.py:2: repeats "), problems
+    assert problems[0].endswith(f"the solution code at {block.origin}")
+
+
+def test_one_common_piece_of_a_long_block_is_not_a_leak(student_repo, tmp_path):
+    copy = tmp_path / "common"
+    shutil.copytree(student_repo, copy, ignore=shutil.ignore_patterns("*.so"))
+    piece = sorted(_long_block().prints)[0]
+    (copy / "assignments" / "notes.py").write_text("\n".join(piece) + "\nunrelated = 1\n")
+    assert release.find_leaks(copy, REPO) == []
 
 
 @pytest.mark.parametrize("question", CHECKED)
