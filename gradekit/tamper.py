@@ -4,8 +4,8 @@ In grade mode the student's code shares its process with the guard (gradekit.gua
 try to switch the guard off. This adds three things around each guarded call:
 
 - an audit hook (``sys.addaudithook``: once installed it cannot be removed) that, while a guarded
-  call runs and a submission file is on the stack, blocks and reports ``sys.setprofile`` /
-  ``sys.settrace`` (removing the profile hook), ``gc.get_objects`` / ``get_referrers`` /
+  call runs and the submission's own code does it (``caused_by_submission``), blocks and reports
+  ``sys.setprofile`` / ``sys.settrace`` (removing the profile hook), ``gc.get_objects`` / ``get_referrers`` /
   ``get_referents`` (reaching the guard's private state), any ``ctypes`` use (editing memory,
   native code), starting processes (running a forbidden call out of sight) and replacing the code
   of gradekit's functions;
@@ -50,11 +50,43 @@ class Watch:
             return
         self.busy.on = True
         try:
-            if _guard._submission_frame(sys._getframe(1)) is None:
+            if not caused_by_submission(event, sys._getframe(1)):
                 return
         finally:
             self.busy.on = False
         armed.tampered(event)
+
+
+_LIBRARY_LOADING = ("ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle")
+
+
+def caused_by_submission(event: str, frame) -> bool:
+    """Whether the submission's own code did an audited operation that starts at ``frame``.
+
+    Not when a library did it on its own behalf while the submission waited: work done during an
+    import (matplotlib may start a process to list fonts the first time it is imported), or a library
+    loading its native parts through ctypes (torchvision does on first use). A process started or
+    a library loaded by the submission's own line still counts, as does anything a submission file
+    runs while it is itself being imported.
+    """
+    submission = _guard._submission_frame(frame)
+    if submission is None:
+        return False
+    between = frame
+    while between is not submission:
+        if between.f_code.co_filename.startswith("<frozen importlib"):
+            return False
+        between = between.f_back
+    if event in _LIBRARY_LOADING:
+        caller = frame
+        while caller is not submission and _in_ctypes(caller):
+            caller = caller.f_back
+        return caller is submission
+    return True
+
+
+def _in_ctypes(frame) -> bool:
+    return frame.f_globals.get("__name__", "").split(".")[0] == "ctypes"
 
 
 def _is_gradekit(obj) -> bool:
