@@ -63,3 +63,18 @@ def test_readme_task_table_matches_tasks_toml(folder):
         assert row[3].startswith(kind), f"{tid}: README says graded {row[3]!r}, expected {kind}"
     extra = set(rows) - {e[0] for e in expected}
     assert not extra, f"{folder.name}/README.md lists tasks that tasks.toml does not: {sorted(extra)}"
+
+
+def test_the_top_readme_lists_every_question_with_its_title():
+    rows = {}
+    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| q") and re.match(r"^q\d+$", cells[0]):
+            rows[cells[0]] = cells
+    assert QUESTIONS, "no questions found"
+    for folder in QUESTIONS:
+        question = parse_task_table(folder / "tasks.toml")
+        assert folder.name in rows, f"README.md's question table has no row for {folder.name}"
+        assert rows[folder.name][1] == question.title, f"{folder.name}: README says {rows[folder.name][1]!r}"
+        assert ("extra credit" in rows[folder.name][2]) == question.extra_credit, folder.name
+    assert set(rows) == {f.name for f in QUESTIONS}, "README.md lists a question that does not exist"
