@@ -14,9 +14,12 @@ from gradekit import backbone, data, pretrain
 @pytest.fixture
 def one_thread():
     threads = torch.get_num_threads()
+    fill = torch.utils.deterministic.fill_uninitialized_memory
     pretrain.make_deterministic(0, 1)
     yield
+    # Restore everything make_deterministic changed, so later tests run as they would alone.
     torch.use_deterministic_algorithms(False)
+    torch.utils.deterministic.fill_uninitialized_memory = fill
     torch.set_num_threads(threads)
 
 
