@@ -2,7 +2,9 @@
 the untouched release none, and a notebook with only its first module solved exactly the points of
 the tasks that module's code completes. Expected points come from the question's tasks.toml.
 
-Checked: q1 and q3 (fast questions), and the training questions q7 and q8 once they exist.
+Checked: q1 and q3 (fast questions) and q8, a training question (fine-tuning runs inside the
+notebook's test cells). q7 goes through the same generator; it is left out only because its three
+autograded notebooks would add minutes of training to every CI run for no new code path.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from gradekit import module_cells
 from gradekit.questions import load_question
 
 REPO = Path(__file__).resolve().parents[2]
-QUESTIONS = [q for q in ("q1", "q3", "q7", "q8") if (REPO / "solutions" / q).is_dir()]
+QUESTIONS = ["q1", "q3", "q8"]
 
 
 def first_module(question):
@@ -46,8 +48,9 @@ def graded(course_of):
     return course
 
 
-def test_q1_and_q3_are_checked():
-    assert {"q1", "q3"} <= set(QUESTIONS)
+def test_the_checked_questions_exist():
+    missing = [q for q in QUESTIONS if not (REPO / "solutions" / q).is_dir()]
+    assert not missing, f"no solutions for {missing}: the round trip would prove nothing for them"
 
 
 @pytest.mark.parametrize("qid", QUESTIONS)
