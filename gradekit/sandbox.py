@@ -153,11 +153,13 @@ def _bwrap_argv(exe: str, staged: Path, hide: list[Path], limits: Limits, privil
         argv += ["--size", tmp_size, "--tmpfs", str(writable)]
     secrets = sorted({p.resolve() for p in hide if p.exists() and p.resolve() != Path("/")},
                      key=lambda p: len(p.parts))
+    mounted = list(scratch)  # the empty tmpfs mounts: below them, only what is bound back exists
     for secret in secrets:
         if any(_inside(secret, w) for w in scratch):
             continue  # already under an empty tmpfs
         if secret.is_dir():
             argv += ["--size", tmp_size, "--tmpfs", str(secret)]  # sized: it may be writable inside
+            mounted.append(secret)
         else:
             argv += ["--ro-bind", "/dev/null", str(secret)]
     hidden = [*scratch, *secrets]
@@ -166,7 +168,9 @@ def _bwrap_argv(exe: str, staged: Path, hide: list[Path], limits: Limits, privil
         cover = [h for h in hidden if _inside(path, h) and h != path]
         if not cover or any(_inside(s, path) for s in secrets):
             continue  # visible anyway, or binding it back would reveal a secret
-        top = max(cover, key=lambda h: len(h.parts))
+        # The folders between the innermost tmpfs and the path do not exist there: make them
+        # readable (a course cloned under /tmp is a secret inside the /tmp mount, not a mount itself).
+        top = max((m for m in mounted if _inside(path, m) and m != path), key=lambda m: len(m.parts))
         for parent in reversed(path.parents):
             if top in parent.parents and parent not in made:
                 argv += ["--perms", "0755", "--dir", str(parent)]  # bwrap would make them 0700
