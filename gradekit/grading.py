@@ -106,6 +106,9 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
             tail = "\n".join(log.splitlines()[-15:]) if isinstance(log, str) else ""
             grade_report.write_all(out, grade_report.failed_results(
                 f"gradekit could not grade this submission (pytest exit {code}):\n{tail}", extra), None)
+            # gradekit's own failure: say so where the person running it looks, not only in the log
+            print(f"gradekit grade: grading failed (pytest exit {code}); the end of {out / 'grading.log'}:\n{tail}",
+                  file=sys.stderr)
             return 2
         results = json.loads((work / "results.json").read_text())
         results["extra_data"] = {**results.get("extra_data", {}), **extra}

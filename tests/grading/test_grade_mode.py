@@ -71,3 +71,11 @@ def test_a_hidden_test_failure_shows_neither_code_nor_values(grade, tmp_path):
     # The same words as the scoreboard of a local run (gradekit.ledger masks hidden failures).
     assert entry["output"] == "hidden test test_add_matches_reference failed (its details are not shown)"
     assert "reference" not in json.dumps(graded.results["tests"]).replace("test_add_matches_reference", "")
+
+
+def test_gradekits_own_failure_exits_2_and_says_why_on_stderr(grade):
+    graded = grade(COURSE / "solutions", questions=["q1"], env={"GRADEKIT_SANDBOX": "bogus"})
+    assert graded.returncode == 2, graded.explain()
+    assert "gradekit grade: grading failed" in graded.stdout
+    assert "GRADEKIT_SANDBOX='bogus': use auto, bwrap or rlimits" in graded.stdout
+    assert graded.results["score"] == 0  # and the results say nothing was graded
