@@ -1,8 +1,8 @@
 """``gradekit release OUT``: the repository students get — stubs, visible tests, the kit — and nothing else.
 
 Left out: solutions/ (with the hidden tests and model answers), the framework's own tests/,
-benchmarks/ and CI files. After copying, the release is checked: no hidden test file, and no solution
-block's code (two neighbouring lines of it, or its only line) appears anywhere in it.
+benchmarks/ and CI files. After copying, the release is checked: no hidden test file, and no file
+that holds half or more of a solution block's code (its pairs of neighbouring lines, or its only line).
 """
 from __future__ import annotations
 
@@ -29,10 +29,14 @@ class ReleaseError(RuntimeError):
     """The release would give away solutions or hidden tests; the message says which file and line."""
 
 
+def _is_code(stripped: str) -> bool:
+    """A stripped line that is code: not blank, not a Python or C++ comment."""
+    return bool(stripped) and not stripped.startswith(("#", "//"))
+
+
 def _code_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, stripped line) of every line that is code: no blank lines, no comments."""
-    return [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), 1)
-            if raw.strip() and not raw.strip().startswith(("#", "//"))]
+    """(line number, stripped line) of every line that is code."""
+    return [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), 1) if _is_code(raw.strip())]
 
 
 def _fingerprints(lines: list[str]) -> list[tuple[str, ...]]:
@@ -56,7 +60,7 @@ def _blocks(text: str) -> list[list[tuple[int, str]]]:
             if current:
                 blocks.append(current)
             current = None
-        elif current is not None and raw.strip() and not raw.strip().startswith(("#", "//")):
+        elif current is not None and _is_code(raw.strip()):
             current.append((n, raw.strip()))
     return blocks
 
