@@ -148,26 +148,10 @@ def held_out_task(split: str):
 
 @functools.lru_cache(maxsize=2)
 def _held_out_arrays(split: str):
-    import numpy as np
+    from gradekit import backbone, data, pretrain
 
-    from gradekit import backbone, data
-
-    dataset = data.fashion_mnist(split)
-    labels = dataset.targets.numpy()
-    keep = np.isin(labels, backbone.HELD_OUT_CLASSES)
-    relabel = np.full(10, -1, dtype=np.int64)
-    relabel[backbone.HELD_OUT_CLASSES] = np.arange(len(backbone.HELD_OUT_CLASSES))
-    pixels = dataset.data.numpy()[keep][:, None].astype(np.float32) / np.float32(255)
-    return pixels, relabel[labels[keep]]
-
-
-def few_labels(y, per_class: int, seed: int):
-    """Sorted indices of per_class items of each class of y, drawn with numpy's default_rng(seed)."""
-    import numpy as np
-
-    y = np.asarray(y)
-    draw = np.random.default_rng(seed).choice
-    return np.sort(np.concatenate([draw(np.flatnonzero(y == c), per_class, replace=False) for c in np.unique(y)]))
+    # The same task the checkpoint's transfer table was measured on (gradekit.pretrain.transfer_task).
+    return pretrain.select_classes(*data.as_arrays(data.fashion_mnist(split)), backbone.HELD_OUT_CLASSES)
 
 
 def new_task_accuracy(model, x, y, what: str) -> float:
@@ -192,7 +176,8 @@ def transfer_gain(fit_finetune, fit_scratch, per_class: int, seeds, scratch_floo
 
     Inputs:
     - fit_finetune, fit_scratch: the submission's functions (called here with plain data only)
-    - per_class: labelled training images per class; each seed draws its own (few_labels), and both
+    - per_class: labelled training images per class; each seed draws its own (gradekit.pretrain.few_labels,
+      as in the checkpoint's transfer table), and both
       nets get the same ones and the same budget (100 steps)
     - seeds: the seeds to average over
     - scratch_floor: the accuracy an honestly trained scratch net reaches on every seed
@@ -204,7 +189,7 @@ def transfer_gain(fit_finetune, fit_scratch, per_class: int, seeds, scratch_floo
     import numpy as np
     import torch
 
-    from gradekit import backbone, probes
+    from gradekit import backbone, pretrain, probes
 
     n_classes = len(backbone.HELD_OUT_CLASSES)
     x_pool, y_pool = held_out_task("train")
@@ -213,7 +198,7 @@ def transfer_gain(fit_finetune, fit_scratch, per_class: int, seeds, scratch_floo
     pretrained_conv1 = backbone.load_pretrained().state_dict()["features.conv1.weight"]
     gains = []
     for seed in seeds:
-        pick = torch.from_numpy(few_labels(y_pool, per_class, seed))
+        pick = torch.from_numpy(pretrain.few_labels(y_pool.numpy(), per_class, seed))
         x, y = x_pool[pick], y_pool[pick]
         tuned = fit_finetune(x, y, n_classes, 100, seed)
         scratch = fit_scratch(x, y, n_classes, 100, seed)
