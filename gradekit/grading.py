@@ -103,7 +103,7 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
                      worker_output_bytes=facts.get("output_bytes", 0), leftovers_killed=swept,
                      grading_seconds=round(time.monotonic() - started, 2))
         if code not in (0, 1) or not (work / "results.json").is_file():
-            tail = "\n".join(log.splitlines()[-15:]) if isinstance(log, str) else ""
+            tail = "\n".join(log.splitlines()[-15:])  # log is text by now (decoded above)
             grade_report.write_all(out, grade_report.failed_results(
                 f"gradekit could not grade this submission (pytest exit {code}):\n{tail}", extra), None)
             # gradekit's own failure: say so where the person running it looks, not only in the log
