@@ -5,7 +5,7 @@
     python benchmarks/grading.py batch --submissions 50 --jobs 1,2
 
 Run from the course repository. ``overhead`` and ``batch`` use the small fixture course of the
-grade-mode tests (tests/grading/course), ``full`` the real course. Every number is measured in
+grade-mode tests (tests/grade/course), ``full`` the real course. Every number is measured in
 this run; the machine's load changes them, so the load average is printed with them.
 """
 from __future__ import annotations
@@ -33,8 +33,8 @@ def overhead(tasks: int = 20, calls: int = 200) -> dict:
     """Median time to give a task its own worker (fork from the zygote, connect) and per-call round trip."""
     import numpy as np
 
-    from gradekit.questions import Task
-    from gradekit.session import GradeConfig, Session
+    from gradekit.course.questions import Task
+    from gradekit.sandbox.parent.session import GradeConfig, Session
 
     staged = Path(tempfile.mkdtemp(prefix="gradekit-bench-"))
     os.chmod(staged, 0o755)

@@ -1,5 +1,5 @@
 import sys
 
-from gradekit.cli import main
+from gradekit.cli.main import main
 
 sys.exit(main())

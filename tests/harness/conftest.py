@@ -136,7 +136,7 @@ class Course:
         self.write("assignments/q1/test_arith.py", TESTS)
         self.write("solutions/q1/arith.py", SOLUTION)
         self.write("solutions/q1/stats.py", STATS)
-        from gradekit import stubs
+        from gradekit.release import stubs
         for path, text in stubs.generate(self.root).items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)

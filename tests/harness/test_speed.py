@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from gradekit import speed as speed_mod
-from gradekit.questions import Speed
+from gradekit.harness import speed as speed_mod
+from gradekit.course.questions import Speed
 
 
 def test_curve_full_at_target_zero_at_floor_log_linear_between():

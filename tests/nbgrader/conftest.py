@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gradekit import nbgrader_course
+from gradekit.nbgrader import course as nbgrader_course
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "fixture"

@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from gradekit import nbgrader_course, release
+from gradekit.nbgrader import course as nbgrader_course
+from gradekit.release import repo as release
 
 FIXTURE = Path(__file__).resolve().parent / "fixture"
 

@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from gradekit.questions import load_question
+from gradekit.course.questions import load_question
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "nbgrader.md"

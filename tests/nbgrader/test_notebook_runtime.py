@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from gradekit import notebook
+from gradekit.nbgrader import runtime as notebook
 
 ADD = "def add(a, b):\n    return as_float_array(a) + as_float_array(b)\n"
 HELPERS = '"""Arith."""\nimport numpy as np\n\n\ndef as_float_array(x):\n    return np.asarray(x, dtype=np.float64)\n'

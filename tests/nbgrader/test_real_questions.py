@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gradekit import module_cells
-from gradekit.questions import load_question
+from gradekit.nbgrader import cells as module_cells
+from gradekit.course.questions import load_question
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = ["q1", "q3", "q8"]

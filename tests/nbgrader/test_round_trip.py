@@ -20,7 +20,7 @@ import re
 
 import pytest
 
-from gradekit import nbgrader_course
+from gradekit.nbgrader import course as nbgrader_course
 
 Q = "q1"
 NOISY_ADD = '''%%writefile my_code/arith.part2.py

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from gradekit import module_cells, nbgrader_course, source_notebook
-from gradekit.questions import load_question, parse_task_table
-from gradekit.stubs import StubError
+from gradekit.nbgrader import cells as module_cells
+from gradekit.nbgrader import course as nbgrader_course
+from gradekit.nbgrader import source_notebook
+from gradekit.course.questions import load_question, parse_task_table
+from gradekit.release.stubs import StubError
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixture"
@@ -186,7 +188,7 @@ def test_every_question_of_the_course_makes_a_notebook(question):
 
 
 def test_fixture_question_is_laid_out_like_the_real_ones():
-    from gradekit import stubs
+    from gradekit.release import stubs
 
     assert stubs.stale(FIXTURE) == []
     assert {p.name for p in (FIXTURE / "assignments" / "q1").iterdir()} == {

@@ -9,7 +9,7 @@ HEADER_FIELDS = {"date", "device", "cpu", "cores", "torch", "torch_threads", "gr
 
 
 def test_quick_benchmark_writes_json(ops, tmp_path, capsys):
-    from gradekit import bench
+    from gradekit.ops import bench
 
     out = tmp_path / "bench.json"
     assert bench.main(device="cpu", json_path=str(out), quick=True) == 0
@@ -27,7 +27,7 @@ def test_quick_benchmark_writes_json(ops, tmp_path, capsys):
 
 
 def test_unknown_op_is_refused(ops, capsys):
-    from gradekit import bench
+    from gradekit.ops import bench
 
     assert bench.main(ops=["conv3d"]) == 2
     assert "conv3d" in capsys.readouterr().out

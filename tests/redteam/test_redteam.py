@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gradekit import sandbox
+from gradekit.sandbox.parent import launch as sandbox
 
 from ..grading.conftest import COURSE, run_grade
 from .conftest import load_case

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gradekit import release
-from gradekit.stubs import solution_files
+from gradekit.release import repo as release
+from gradekit.release.stubs import solution_files
 
 REPO = Path(__file__).resolve().parents[2]
 # Fast questions whose whole visible suite runs in seconds: enough to prove the release works.

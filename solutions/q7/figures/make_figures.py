@@ -9,7 +9,7 @@ import torch
 
 import gradekit
 from gradekit.probes import q7 as probes_q7
-from gradekit.under_test import set_target
+from gradekit.harness.importer import set_target
 
 set_target("solutions")
 pipeline = gradekit.submission("q7.pipeline")

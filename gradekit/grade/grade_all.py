@@ -1,0 +1,227 @@
+"""`gradekit grade-all ROOT --out DIR --jobs N`: grade a whole class, in parallel, resumably.
+
+Every sub-folder and every archive (.zip, .tar, .tar.gz, .tgz) directly under ROOT is one student's
+submission, named after it. Each is graded by its own ``gradekit grade`` process into
+``DIR/submissions/<student>/``; a submission's ``done.json`` records the digest of what was
+graded, so a re-run skips it (unless --force, or the student resubmitted). A grading that
+crashes, hangs past its time limit or is killed costs that student's row only: it is reported as
+failed and graded again on the next run. After every finished grading, ``DIR/scores.csv`` (one
+row per student, one column per question, and the total) and ``DIR/summary.md`` (failures per
+task, throughput) are rewritten atomically from what is on disk, so an interrupted run loses
+nothing that finished.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from gradekit.grade.grade import ENV_HIDE, submission_digest
+from gradekit.harness.reports import _atomic_write
+
+ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz")
+GRADE_SECONDS = float(os.environ.get("GRADEKIT_GRADE_SECONDS", "3600"))  # one student's whole grading
+
+
+@dataclass
+class Submission:
+    student: str
+    path: Path
+
+
+def find_submissions(root: Path) -> list[Submission]:
+    found = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            found.append(Submission(entry.name, entry))
+        elif entry.is_file() and entry.name.endswith(ARCHIVES):
+            name = entry.name
+            for ext in sorted(ARCHIVES, key=len, reverse=True):
+                if name.endswith(ext):
+                    name = name[: -len(ext)]
+                    break
+            found.append(Submission(name, entry))
+    return found
+
+
+class Progress:
+    """One line on stderr: done/total, percent, submissions per minute, time left."""
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.lock = threading.Lock()
+
+    def step(self, label: str) -> None:
+        with self.lock:
+            self.done += 1
+            elapsed = time.monotonic() - self.started
+            rate = self.done / elapsed * 60 if elapsed > 0 else 0.0
+            left = (self.total - self.done) / (rate / 60) if rate > 0 else 0.0
+            width = 24
+            filled = int(width * self.done / max(self.total, 1))
+            line = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                    f"{rate:.1f}/min, {left / 60:.1f} min left  {label}")
+            self.stream.write(("\r" + line[:120].ljust(120)) if self.tty else line + "\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def _grade_one(sub: Submission, out: Path, questions, timeout, hide: list[Path], running: dict) -> dict:
+    """Run `gradekit grade` for one student in its own process group; return its done.json record."""
+    folder = out / "submissions" / sub.student
+    folder.mkdir(parents=True, exist_ok=True)
+    args = [sys.executable, "-m", "gradekit", "grade", str(sub.path), "--out", str(folder)]
+    if questions:
+        args += ["--questions", ",".join(questions)]
+    if timeout:
+        args += ["--timeout", str(timeout)]
+    env = dict(os.environ)
+    env[ENV_HIDE] = os.pathsep.join([*(str(h) for h in hide), env.get(ENV_HIDE, "")]).strip(os.pathsep)
+    started = time.monotonic()
+    record = {"student": sub.student, "submission": str(sub.path), "digest": submission_digest(sub.path)}
+    with open(folder / "grade-all.log", "w") as log:
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        running[sub.student] = proc
+        try:
+            code = proc.wait(timeout=GRADE_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            code = "timeout"
+        finally:
+            running.pop(sub.student, None)
+    record.update(exit=code, seconds=round(time.monotonic() - started, 2))
+    results = folder / "results.json"
+    record["ok"] = code == 0 and results.is_file()
+    if record["ok"]:
+        _atomic_write(folder / "done.json", json.dumps(record, indent=1) + "\n")
+    else:
+        (folder / "done.json").unlink(missing_ok=True)  # graded again next time
+    return record
+
+
+def _finished(folder: Path, digest: str) -> bool:
+    done = folder / "done.json"
+    if not done.is_file() or not (folder / "results.json").is_file():
+        return False
+    try:
+        return json.loads(done.read_text()).get("digest") == digest
+    except ValueError:
+        return False
+
+
+def write_tables(out: Path, students: list[str], failures: dict[str, str], stats: dict) -> None:
+    """scores.csv and summary.md from the results on disk (every student, finished or not)."""
+    rows, questions, task_fail, task_msgs, task_max = [], [], Counter(), {}, {}
+    for student in students:
+        results_path = out / "submissions" / student / "results.json"
+        row = {"student": student}
+        try:
+            results = json.loads(results_path.read_text()) if results_path.is_file() else None
+        except ValueError:
+            results = None
+        if results is None or student in failures:
+            row["status"] = f"not graded: {failures.get(student, 'no results')}"
+        else:
+            row["status"] = "failed: " + results["output"][:200] if results["extra_data"].get("grading_failed") else "ok"
+            for test in results.get("tests", []):
+                q = test["number"].split(".")[0]
+                if q not in questions:
+                    questions.append(q)
+                row[q] = round(row.get(q, 0) + test["score"], 4)
+                task_max[test["number"]] = test["max_score"]
+                if test["score"] < test["max_score"]:
+                    task_fail[test["number"]] += 1
+                    task_msgs.setdefault(test["number"], Counter())[test["output"][:120]] += 1
+        rows.append(row)
+    questions.sort(key=lambda q: int(q[1:]))
+    for row in rows:
+        row["total"] = round(sum(row.get(q, 0) for q in questions), 4)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=["student", *questions, "total", "status"], extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    _atomic_write(out / "scores.csv", buf.getvalue())
+    lines = ["# grade-all summary", "",
+             f"{stats.get('graded', 0)} graded this run, {stats.get('skipped', 0)} already graded, "
+             f"{len(failures)} not graded; {stats.get('per_minute', 0):.2f} submissions per minute "
+             f"with --jobs {stats.get('jobs')}.", "", "| task | students below full points | most common reasons |",
+             "|---|---|---|"]
+    for task in sorted(task_max, key=lambda t: tuple(int(x) for x in t[1:].split("."))):
+        common = "; ".join(f"{m} ({n})" for m, n in task_msgs.get(task, Counter()).most_common(3))
+        lines.append(f"| {task} | {task_fail.get(task, 0)} of {len(rows)} | {common.replace('|', '/')} |")
+    if failures:
+        lines += ["", "## Not graded (run grade-all again to retry)", ""]
+        lines += [f"- {s}: {why}" for s, why in sorted(failures.items())]
+    _atomic_write(out / "summary.md", "\n".join(lines) + "\n")
+    _atomic_write(out / "summary.json", json.dumps({**stats, "not_graded": failures}, indent=1) + "\n")
+
+
+def grade_all(root: Path, out: Path, jobs: int = 1, force: bool = False, questions=None, timeout=None) -> int:
+    subs = find_submissions(root)
+    out.mkdir(parents=True, exist_ok=True)
+    todo = [s for s in subs if force or not _finished(out / "submissions" / s.student, submission_digest(s.path))]
+    students = [s.student for s in subs]
+    failures: dict[str, str] = {}
+    stats = {"jobs": jobs, "submissions": len(subs), "skipped": len(subs) - len(todo), "graded": 0}
+    progress = Progress(len(todo))
+    running: dict[str, subprocess.Popen] = {}
+    lock = threading.Lock()
+    started = time.monotonic()
+
+    def work(sub: Submission) -> None:
+        record = _grade_one(sub, out, questions, timeout, [root.resolve(), out.resolve()], running)
+        with lock:
+            if record["ok"]:
+                stats["graded"] += 1
+                failures.pop(sub.student, None)
+            else:
+                failures[sub.student] = f"gradekit exit {record['exit']} (see submissions/{sub.student}/grade-all.log)"
+            elapsed = time.monotonic() - started
+            stats["seconds"] = round(elapsed, 1)
+            stats["per_minute"] = round(stats["graded"] / elapsed * 60, 2) if elapsed else 0.0
+            write_tables(out, students, failures, stats)
+        progress.step(f"{sub.student}: {'ok' if record['ok'] else 'FAILED'}")
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            list(pool.map(work, todo))
+    except KeyboardInterrupt:
+        for proc in list(running.values()):
+            os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    finally:
+        progress.close()
+    stats.setdefault("seconds", round(time.monotonic() - started, 1))
+    stats.setdefault("per_minute", 0.0)
+    write_tables(out, students, failures, stats)
+    print(f"graded {stats['graded']}, skipped {stats['skipped']}, not graded {len(failures)}; "
+          f"{stats['per_minute']:.2f} submissions/min; scores in {out / 'scores.csv'}")
+    return 1 if failures else 0
+
+
+def main(root: str, out: str, jobs: int = 1, force: bool = False, questions=None, timeout=None) -> int:
+    root_path = Path(root)
+    if not root_path.is_dir():
+        print(f"gradekit grade-all: {root} is not a folder of submissions", file=sys.stderr)
+        return 2
+    return grade_all(root_path, Path(out), jobs=jobs, force=force, questions=questions, timeout=timeout)

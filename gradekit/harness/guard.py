@@ -1,0 +1,310 @@
+"""Do-it-yourself tasks: catch calls of forbidden functions made by the student's code.
+
+A task lists what it forbids in tasks.toml (``forbid = ["@convolution", "gradekit.ops"]``).
+While one of its tests runs, three watchers look for those calls:
+
+- a profile hook sees Python and C function calls (numpy, scipy, gradekit.ops), aliases included,
+  because it compares the function objects themselves, not the names they were imported under;
+- a TorchFunctionMode sees torch's public functions (``F.conv2d``, also when nn.Conv2d calls it);
+- the profile hook also sees operator calls through ``torch.ops`` (``torch.ops.aten.convolution``,
+  ``torch.ops.gradekit.conv2d``) by looking at the operator that torch's Python op wrapper is running.
+  (A TorchDispatchMode would see every ATen call, but its first use costs seconds of imports.)
+
+A call counts only when a frame of a submission file is on the stack, so the test's own
+reference computations are free to use anything. Violations are recorded and fail the test
+with ``"q1.3 must not call torch.nn.functional.conv2d"``.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import inspect
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+
+from gradekit.harness import importer as _submission
+
+# Presets name the families a do-it-yourself task usually forbids. "@name" in tasks.toml expands here.
+PRESETS: dict[str, tuple[str, ...]] = {
+    "convolution": (
+        "torch.nn.functional.conv1d", "torch.nn.functional.conv2d", "torch.nn.functional.conv3d",
+        "torch.nn.functional.conv_transpose1d", "torch.nn.functional.conv_transpose2d",
+        "torch.nn.functional.unfold", "torch.nn.functional.fold",
+        "torch.convolution", "torch._convolution", "torch._C._nn.im2col", "torch._C._nn.col2im",
+        "scipy.signal.convolve", "scipy.signal.correlate", "scipy.signal.convolve2d",
+        "scipy.signal.correlate2d", "scipy.signal.fftconvolve", "scipy.signal.oaconvolve",
+        "scipy.ndimage.convolve", "scipy.ndimage.correlate", "scipy.ndimage.convolve1d",
+        "scipy.ndimage.correlate1d", "numpy.convolve", "numpy.correlate",
+        "aten:convolution", "aten:_convolution", "aten:conv1d", "aten:conv2d", "aten:conv3d",
+        "aten:convolution_backward", "aten:mkldnn_convolution", "aten:_slow_conv2d_forward",
+        "aten:slow_conv_dilated2d", "aten:cudnn_convolution", "aten:im2col", "aten:col2im",
+        "aten:conv_transpose2d", "aten:_conv_depthwise2d",
+    ),
+    "pooling": (
+        "torch.nn.functional.max_pool1d", "torch.nn.functional.max_pool2d", "torch.nn.functional.max_pool3d",
+        "torch.nn.functional.avg_pool1d", "torch.nn.functional.avg_pool2d", "torch.nn.functional.avg_pool3d",
+        "torch.nn.functional.adaptive_max_pool2d", "torch.nn.functional.adaptive_avg_pool2d",
+        "torch.nn.functional.lp_pool2d", "torch.nn.functional.fractional_max_pool2d",
+        "torch.max_pool2d", "torch.avg_pool1d", "torch.max_pool1d", "torch.max_pool2d_with_indices",
+        "torch._C._nn.max_pool2d_with_indices", "torch._C._nn.avg_pool2d", "torch._C._nn.avg_pool3d",
+        "torch._C._nn.adaptive_avg_pool2d", "torch._C._nn.adaptive_max_pool2d",
+        "scipy.ndimage.maximum_filter", "scipy.ndimage.minimum_filter", "scipy.ndimage.uniform_filter",
+        "skimage.measure.block_reduce",
+        "aten:max_pool2d", "aten:max_pool2d_with_indices", "aten:max_pool2d_with_indices_backward",
+        "aten:avg_pool2d", "aten:avg_pool2d_backward", "aten:avg_pool3d", "aten:max_pool3d_with_indices",
+        "aten:adaptive_avg_pool2d", "aten:_adaptive_avg_pool2d", "aten:adaptive_max_pool2d",
+        "aten:mkldnn_max_pool2d", "aten:fractional_max_pool2d", "aten:max_pool1d", "aten:avg_pool1d",
+    ),
+    "normalization": (
+        "torch.nn.functional.batch_norm", "torch.nn.functional.instance_norm",
+        "torch.nn.functional.layer_norm", "torch.nn.functional.group_norm",
+        "torch.nn.functional.local_response_norm", "torch.batch_norm", "torch.native_batch_norm",
+        "torch.instance_norm", "torch.layer_norm", "torch.group_norm", "torch._C._nn.avg_pool3d",
+        "aten:batch_norm", "aten:native_batch_norm", "aten:_native_batch_norm_legit",
+        "aten:_native_batch_norm_legit_no_training", "aten:_batch_norm_impl_index",
+        "aten:native_batch_norm_backward", "aten:cudnn_batch_norm", "aten:native_layer_norm",
+        "aten:native_group_norm", "aten:instance_norm", "aten:avg_pool3d",
+    ),
+    "edges": (
+        "skimage.filters.sobel", "skimage.filters.sobel_h", "skimage.filters.sobel_v",
+        "skimage.filters.scharr", "skimage.filters.prewitt", "scipy.ndimage.sobel", "scipy.ndimage.prewitt",
+    ),
+    # gradekit's own kernels: every function of gradekit.ops and every torch.ops.gradekit operator.
+    "gradekit": ("gradekit.ops", "aten-namespace:gradekit"),
+}
+
+
+class ForbiddenCallError(AssertionError):
+    """Raised into the student's code when it calls a forbidden torch function."""
+
+
+def expand(specs) -> tuple[str, ...]:
+    """Presets ("@pooling") replaced by their members; order kept, duplicates dropped."""
+    out: list[str] = []
+    for spec in specs:
+        if spec.startswith("@") and spec[1:] not in PRESETS:
+            raise KeyError(f"unknown forbid preset {spec!r}; presets: {', '.join('@' + p for p in PRESETS)}")
+        members = PRESETS[spec[1:]] if spec.startswith("@") else (spec,)
+        out.extend(m for m in members if m not in out)
+    return tuple(out)
+
+
+def _resolve(dotted: str):
+    """Import 'pkg.mod.attr' and return the attribute, or the module itself; None if absent."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def _unimported_package(dotted: str) -> str | None:
+    """For 'scipy.signal.convolve2d' while scipy.signal is not imported yet: its folder, found without
+    importing it. Importing scipy.signal, scipy.ndimage and skimage only to learn their functions'
+    identities costs seconds per run; a call into that folder of a function with that name is
+    recognised by its code's file and name instead."""
+    package = dotted.rsplit(".", 1)[0]
+    if "." not in dotted or package in sys.modules:
+        return None
+    try:
+        spec = importlib.util.find_spec(package)  # imports only the parents of `package`
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.join(list(spec.submodule_search_locations)[0], "")
+
+
+def _codes_of(obj) -> set:
+    """The code objects that run when ``obj`` is called (unwrapping decorators and numpy dispatchers)."""
+    codes = set()
+    seen = set()
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        code = getattr(o, "__code__", None)
+        if code is not None:
+            codes.add(code)
+        for attr in ("__wrapped__", "_implementation", "__func__"):
+            inner = getattr(o, attr, None)
+            if inner is not None:
+                stack.append(inner)
+    return codes
+
+
+@dataclass
+class Targets:
+    """What a task forbids, resolved into things the watchers can compare by identity."""
+
+    codes: dict = field(default_factory=dict)  # code object -> public name
+    callables: dict = field(default_factory=dict)  # id(builtin or torch function) -> public name
+    ops: dict = field(default_factory=dict)  # 'aten::convolution' -> public name (calls through torch.ops)
+    namespaces: dict = field(default_factory=dict)  # 'gradekit' -> public name
+    lazy: dict = field(default_factory=dict)  # function name -> [(package folder, public name)]
+
+    @classmethod
+    @functools.lru_cache(maxsize=None)
+    def resolve(cls, specs: tuple[str, ...]) -> "Targets":
+        t = cls()
+        keep = []  # objects whose ids we store must stay alive
+        for spec in expand(specs):
+            if spec.startswith("aten:"):
+                t.ops[f"aten::{spec[5:]}"] = f"torch.ops.aten.{spec[5:]}"
+                continue
+            if spec.startswith("aten-namespace:"):
+                ns = spec.split(":", 1)[1]
+                t.namespaces[ns] = f"torch.ops.{ns}"
+                continue
+            folder = _unimported_package(spec)
+            if folder is not None:
+                t.lazy.setdefault(spec.rsplit(".", 1)[1], []).append((folder, spec))
+                continue
+            obj = _resolve(spec)
+            if obj is None:
+                continue  # not installed here: nothing can call it either
+            if inspect.ismodule(obj):
+                for name, member in vars(obj).items():
+                    if callable(member) and getattr(member, "__module__", None) == obj.__name__:
+                        for code in _codes_of(member):
+                            t.codes.setdefault(code, f"{spec}.{name}")
+                        if inspect.isclass(member):
+                            for meth in vars(member).values():
+                                for code in _codes_of(meth):
+                                    t.codes.setdefault(code, f"{spec}.{name}")
+                continue
+            for code in _codes_of(obj):
+                t.codes.setdefault(code, spec)
+            t.callables.setdefault(id(obj), spec)
+            keep.append(obj)
+        t._keep = keep
+        return t
+
+
+def _torch_op_call_codes() -> frozenset:
+    """The code objects of torch's Python wrappers that every ``torch.ops.ns.op(...)`` call runs."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return frozenset()
+    from torch._ops import OpOverload, OpOverloadPacket
+
+    return frozenset({OpOverloadPacket.__call__.__code__, OpOverload.__call__.__code__})
+
+
+_TORCH_OP_CALLS: frozenset = frozenset()
+
+
+def _submission_frame(frame):
+    """The innermost frame on the stack that runs a submission file, or None."""
+    files = _submission.submission_files()
+    while frame is not None:
+        if frame.f_code.co_filename in files:
+            return frame
+        frame = frame.f_back
+    return None
+
+
+class Guard:
+    """Context manager that records forbidden calls made (directly or indirectly) by submission code."""
+
+    def __init__(self, task_id: str, specs):
+        self.task_id = task_id
+        self.targets = Targets.resolve(tuple(specs))
+        self.violations: list[str] = []
+        self._modes = []
+        self._old_profile = None
+
+    # -- recording ------------------------------------------------------------------------------
+    def _record(self, name: str, frame) -> str | None:
+        sub = _submission_frame(frame)
+        if sub is None:
+            return None
+        where = f" ({sub.f_code.co_filename.rsplit('/', 1)[-1]}, line {sub.f_lineno})"
+        msg = f"{self.task_id} must not call {name}{where}"
+        if not any(v.startswith(f"{self.task_id} must not call {name} ") for v in self.violations):
+            self.violations.append(msg)
+        return msg
+
+    def _profile(self, frame, event, arg):
+        if event == "call":
+            code = frame.f_code
+            name = self.targets.codes.get(code)
+            if name is not None:
+                self._record(name, frame.f_back)
+            elif code.co_name in self.targets.lazy:
+                for folder, public in self.targets.lazy[code.co_name]:
+                    if code.co_filename.startswith(folder):
+                        self._record(public, frame.f_back)
+            elif code in _TORCH_OP_CALLS:
+                name = self._op_name(frame.f_locals.get("self"))
+                if name is not None:
+                    self._record(name, frame.f_back)
+        elif event == "c_call":
+            name = self.targets.callables.get(id(arg))
+            if name is not None:
+                self._record(name, frame)
+
+    def _op_name(self, op) -> str | None:
+        """The public name of a torch.ops operator if the task forbids it."""
+        qualified = getattr(op, "_qualified_op_name", None) or getattr(op, "_name", None)
+        if not isinstance(qualified, str):
+            return None
+        base = qualified.split(".")[0]
+        if base in self.targets.ops:
+            return self.targets.ops[base]
+        namespace = base.split("::")[0]
+        if namespace in self.targets.namespaces:
+            return f"{self.targets.namespaces[namespace]}.{base.split('::')[-1]}"
+        return None
+
+    # -- torch watchers -------------------------------------------------------------------------
+    def _torch_modes(self):
+        torch = sys.modules.get("torch")
+        if torch is None or not self.targets.callables:
+            return []
+        from torch.overrides import TorchFunctionMode
+
+        guard = self
+
+        class FunctionWatch(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                name = guard.targets.callables.get(id(func))
+                if name is not None:
+                    msg = guard._record(name, sys._getframe(1))
+                    if msg:
+                        raise ForbiddenCallError(msg)
+                return func(*args, **(kwargs or {}))
+
+        return [FunctionWatch()]
+
+    def __enter__(self) -> "Guard":
+        global _TORCH_OP_CALLS
+        if not _TORCH_OP_CALLS:
+            _TORCH_OP_CALLS = _torch_op_call_codes()
+        self._old_profile = sys.getprofile()
+        sys.setprofile(self._profile)
+        threading.setprofile(self._profile)
+        self._modes = self._torch_modes()
+        for mode in self._modes:
+            mode.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for mode in reversed(self._modes):
+            mode.__exit__(None, None, None)
+        self._modes = []
+        threading.setprofile(None)
+        sys.setprofile(self._old_profile)

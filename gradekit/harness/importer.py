@@ -1,0 +1,228 @@
+"""The one way tests reach student code: ``gradekit.submission("q1.conv")``.
+
+The returned object imports ``<target>/q1/conv.py`` on first use, so a missing file, a missing
+function or an exception at import becomes a failure of the tests that need it (with a message
+naming the missing piece), not a collection error that takes the whole run down.
+Results of submission functions are returned as plain numpy arrays and tensors: a subclass that
+fakes equality never reaches the comparison.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import sys
+import traceback
+import types
+from pathlib import Path
+
+from gradekit.course import locate as targets
+
+
+class SubmissionError(Exception):
+    """A problem with the submitted code itself (missing, does not import)."""
+
+    kind = "error"
+
+
+class MissingModuleError(SubmissionError):
+    kind = "missing"
+
+
+class MissingNameError(SubmissionError, AttributeError):
+    kind = "missing"
+
+
+class SubmissionImportError(SubmissionError):
+    kind = "import-error"
+
+
+class _State:
+    """Process-wide: which folder is under test, and the modules loaded from it."""
+
+    def __init__(self) -> None:
+        self.target: Path | None = None
+        self.modules: dict[tuple[Path, str], types.ModuleType | SubmissionError] = {}
+        self.files: set[str] = set()  # absolute paths of loaded submission files (the guard reads it)
+        self.packages: dict[Path, str] = {}
+        self.course_root: Path | None = None  # where solutions/ lives, for reference()
+
+    def current_target(self) -> Path:
+        if self.target is None:
+            self.target = targets.default_target()
+        return self.target
+
+
+STATE = _State()
+
+
+def set_target(target: Path | None, course_root: Path | None = None) -> None:
+    """Point :func:`submission` at another folder (the plugin does this from ``--against``)."""
+    STATE.target = Path(target).resolve() if target is not None else None
+    STATE.course_root = Path(course_root).resolve() if course_root is not None else None
+
+
+def current_target() -> Path:
+    return STATE.current_target()
+
+
+def submission_files() -> set[str]:
+    return STATE.files
+
+
+def _split(name: str) -> tuple[str, str]:
+    parts = name.split(".")
+    if len(parts) != 2 or not parts[0].startswith("q") or not parts[1].isidentifier():
+        raise ValueError(f"a submission module is named like 'q1.conv', got {name!r}")
+    return parts[0], parts[1]
+
+
+def _package_for(target: Path, question: str) -> str:
+    """A synthetic package per target and question, so ``from . import helpers`` works in student code
+    and two targets (solutions and a submission) never share module objects."""
+    prefix = STATE.packages.setdefault(target, f"_gradekit_target{len(STATE.packages)}")
+    if prefix not in sys.modules:
+        root = types.ModuleType(prefix)
+        root.__path__ = []  # namespace-like: only the question sub-packages below are importable
+        sys.modules[prefix] = root
+    pkg_name = f"{prefix}.{question}"
+    if pkg_name not in sys.modules:
+        pkg = types.ModuleType(pkg_name)
+        pkg.__path__ = [str(target / question)]
+        pkg.__package__ = pkg_name
+        sys.modules[pkg_name] = pkg
+    return pkg_name
+
+
+def _where(exc: BaseException, path: Path) -> str:
+    """' (conv.py, line 12)' for the deepest frame of the student's file, if any."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+    return f" ({path.name}, line {frames[-1].lineno})" if frames else ""
+
+
+def load_module(name: str, target: Path | None = None) -> types.ModuleType:
+    """Import ``<target>/qN/<module>.py`` once; failures are cached and raised again on every use."""
+    question, module = _split(name)
+    target = Path(target).resolve() if target is not None else current_target()
+    key = (target, name)
+    cached = STATE.modules.get(key)
+    if isinstance(cached, SubmissionError):
+        raise cached
+    if cached is not None:
+        return cached
+    path = target / question / f"{module}.py"
+    rel = f"{question}/{module}.py"
+    if not path.is_file():
+        err: SubmissionError = MissingModuleError(f"{rel} is missing from the submission ({target})")
+        STATE.modules[key] = err
+        raise err
+    full_name = f"{_package_for(target, question)}.{module}"
+    spec = importlib.util.spec_from_file_location(full_name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[full_name] = mod
+    if target == STATE.target:  # reference modules loaded by hidden tests are not under test
+        STATE.files.add(str(path))
+    try:
+        spec.loader.exec_module(mod)
+    except BaseException as exc:  # noqa: BLE001 - any failure at import costs the question, shown plainly
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        sys.modules.pop(full_name, None)
+        detail = f"{type(exc).__name__}: {exc}".strip()
+        err = SubmissionImportError(f"importing {rel} failed: {detail}{_where(exc, path)}")
+        err.__cause__ = exc
+        STATE.modules[key] = err
+        raise err from exc
+    STATE.modules[key] = mod
+    return mod
+
+
+def plain(value):
+    """Strip subclasses from arrays and tensors (recursively through tuples, lists and dicts)."""
+    np = sys.modules.get("numpy")
+    torch = sys.modules.get("torch")
+    if np is not None and isinstance(value, np.ndarray) and type(value) is not np.ndarray:
+        return value.view(np.ndarray)
+    if torch is not None and isinstance(value, torch.Tensor) and type(value) is not torch.Tensor:
+        if isinstance(value, torch.nn.Parameter):
+            return value
+        return value.as_subclass(torch.Tensor)
+    if type(value) is tuple:
+        return tuple(plain(v) for v in value)
+    if type(value) is list:
+        return [plain(v) for v in value]
+    if type(value) is dict:
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+class Submission:
+    """A lazily imported student module; attribute access imports it and finds the name."""
+
+    def __init__(self, name: str, target: Path | None = None):
+        _split(name)
+        self._name = name
+        self._target = target
+
+    def __repr__(self) -> str:
+        return f"<submission {self._name}>"
+
+    @property
+    def module(self) -> types.ModuleType:
+        return load_module(self._name, self._target)
+
+    def has(self, attr: str) -> bool:
+        return hasattr(self.module, attr)
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        __tracebackhide__ = True
+        mod = self.module
+        try:
+            value = getattr(mod, attr)
+        except AttributeError:
+            question, module = _split(self._name)
+            raise MissingNameError(f"{question}/{module}.py has no `{attr}`") from None
+        if isinstance(value, types.FunctionType):
+            return _plain_results(value)
+        return value
+
+
+def _plain_results(fn):
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        __tracebackhide__ = True
+        return plain(fn(*args, **kwargs))
+
+    call.__gradekit_submission__ = True
+    return call
+
+
+# `gradekit grade` installs a factory whose proxies run the student's code in a sandboxed worker
+# (gradekit.sandbox.parent.proxies); None keeps the in-process Submission that `pytest assignments/qN` uses.
+_factory = None
+
+
+def set_submission_factory(factory) -> None:
+    """Make :func:`submission` return ``factory(name)`` (None restores the in-process default)."""
+    global _factory
+    _factory = factory
+
+
+def submission(name: str) -> Submission:
+    """The student's module ``name`` ('q1.conv' is q1/conv.py) from the folder under test."""
+    if _factory is not None:
+        return _factory(name)
+    return Submission(name)
+
+
+def reference(name: str) -> Submission:
+    """The reference solution's module, for hidden tests on the instructor's side only."""
+    root = STATE.course_root or targets.find_course_root()
+    sol = root / "solutions"
+    if not sol.is_dir():
+        raise MissingModuleError(
+            f"reference {name}: there is no solutions/ folder in {root} "
+            "(hidden tests need the instructor's repository)"
+        )
+    return Submission(name, target=sol.resolve())

@@ -1,0 +1,176 @@
+"""The points book of a run: which tests belong to which task, what each earned, and why.
+
+A task's points are shared equally by its tests; a passing test earns its share (times the
+speed fraction for speed targets), anything else earns nothing. Tests that never ran (an
+interrupted run, ``-x``) earn nothing either, so a crashed run never reports more than passed.
+"""
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+
+from gradekit.harness.guard import ForbiddenCallError
+from gradekit.course.questions import Question, Task
+from gradekit.harness.speed import SpeedResult
+from gradekit.harness.importer import SubmissionError
+from gradekit.harness.timeouts import TaskTimeout
+
+STUB_RE = re.compile(r"^(q\d+\.\d+) not implemented yet(?:: (.*))?$")
+MESSAGE_WIDTH = 200
+
+
+@dataclass
+class Verdict:
+    status: str  # passed | failed | skipped | not run
+    kind: str  # ok | not-implemented | missing | import-error | forbidden | timeout | wrong | error | skipped | not-run
+    message: str = ""
+    fraction: float = 0.0
+    speed: SpeedResult | None = None
+    hidden: str = ""  # the test's name when it is a hidden test, whose details students never see
+
+    @property
+    def public_message(self) -> str:
+        """The message a student may read: a hidden test's wrong values and code stay hidden."""
+        if self.hidden and self.kind in ("wrong", "error"):
+            return f"hidden test {self.hidden} failed (its details are not shown)"
+        return self.message
+
+
+NOT_RUN = Verdict("not run", "not-run", "did not run", 0.0)
+
+
+@dataclass
+class TaskResult:
+    task: Task
+    verdicts: list[Verdict]
+
+    @property
+    def earned(self) -> float:
+        if not self.verdicts:
+            return 0.0
+        return self.task.points * sum(v.fraction for v in self.verdicts) / len(self.verdicts)
+
+    @property
+    def status(self) -> str:
+        if not self.verdicts or all(v.kind == "not-run" for v in self.verdicts):
+            return "not run"
+        if all(v.kind == "not-implemented" for v in self.verdicts):
+            return "not implemented"
+        if all(v.status == "passed" and v.fraction >= 1.0 for v in self.verdicts):
+            return "passed"
+        if self.earned > 0:
+            return "partial"
+        return "failed"
+
+    @property
+    def first_problem(self) -> str:
+        """The first failure, a visible test's before a hidden one's (it says more)."""
+        failed = sorted((v for v in self.verdicts if v.status != "passed"), key=lambda v: bool(v.hidden))
+        return failed[0].public_message if failed else ""
+
+    @property
+    def speed(self) -> SpeedResult | None:
+        return next((v.speed for v in self.verdicts if v.speed is not None), None)
+
+    @property
+    def note(self) -> str:
+        """The one line the scoreboard shows: the first failure, else the speed ratio."""
+        problem = self.first_problem
+        if problem:
+            return problem
+        return self.speed.note() if self.speed else ""
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    tasks: list[TaskResult]
+
+    @property
+    def earned(self) -> float:
+        return sum(t.earned for t in self.tasks)
+
+    @property
+    def possible(self) -> float:
+        return self.question.points
+
+    @property
+    def complete(self) -> bool:
+        """Did every task of the question have tests in this run?"""
+        return all(t.verdicts for t in self.tasks)
+
+
+@dataclass
+class Ledger:
+    """Filled by the plugin: the tests collected per task, then one verdict per test."""
+
+    questions: dict[str, Question] = field(default_factory=dict)
+    tests: dict[str, Task] = field(default_factory=dict)  # nodeid -> task
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+    def expect(self, nodeid: str, question: Question, task: Task) -> None:
+        self.questions.setdefault(question.id, question)
+        self.tests[nodeid] = task
+
+    def record(self, nodeid: str, verdict: Verdict) -> None:
+        # A later failure (teardown) overrides an earlier pass, never the other way round.
+        old = self.verdicts.get(nodeid)
+        if old is not None and old.status != "passed" and verdict.status == "passed":
+            return
+        self.verdicts[nodeid] = verdict
+
+    def results(self) -> list[QuestionResult]:
+        out = []
+        for qid in sorted(self.questions, key=lambda q: int(q[1:])):
+            question = self.questions[qid]
+            tasks = []
+            for task in question.tasks:
+                nodeids = [n for n, t in self.tests.items() if t.id == task.id]
+                tasks.append(TaskResult(task, [self.verdicts.get(n, NOT_RUN) for n in nodeids]))
+            out.append(QuestionResult(question, tasks))
+        return out
+
+
+def one_line(text: str, width: int = MESSAGE_WIDTH) -> str:
+    first = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+    return first if len(first) <= width else first[: width - 3] + "..."
+
+
+def _chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def _location(exc: BaseException, files: set[str]) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in files]
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f" ({f.filename.rsplit('/', 1)[-1]}, line {f.lineno})"
+
+
+def classify(exc: BaseException, submission_files: set[str]) -> Verdict:
+    """Turn the exception that failed a test into the verdict a student reads."""
+    for e in _chain(exc):
+        if isinstance(e, ForbiddenCallError):
+            return Verdict("failed", "forbidden", one_line(str(e)))
+    for e in _chain(exc):
+        if isinstance(e, TaskTimeout):
+            return Verdict("failed", "timeout", one_line(str(e)))
+    for e in _chain(exc):
+        if isinstance(e, SubmissionError):
+            return Verdict("failed", getattr(e, "kind", "error"), one_line(str(e)))
+    for e in _chain(exc):
+        if isinstance(e, NotImplementedError):
+            m = STUB_RE.match(str(e).strip())
+            detail = f" ({m.group(2)})" if m and m.group(2) else ""
+            return Verdict("failed", "not-implemented", f"not implemented yet{detail}")
+    if isinstance(exc, AssertionError) or type(exc).__name__ == "Failed":  # pytest.fail() is a Failed
+        text = str(exc).strip() or "assertion failed"
+        return Verdict("failed", "wrong", one_line(text))
+    text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    return Verdict("failed", "error", one_line(text) + _location(exc, submission_files))

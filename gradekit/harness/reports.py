@@ -1,0 +1,90 @@
+"""Machine-readable results of a run: Gradescope's results.json and a CSV row per task.
+
+JUnit XML comes from pytest's own ``--junitxml``; the plugin adds each test's task id and
+points to it as properties.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from gradekit import __version__
+from gradekit.harness.ledger import QuestionResult
+
+CSV_FIELDS = ["question", "task", "title", "earned", "possible", "status", "speed_ratio", "speed_target", "message"]
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write-then-rename: a run killed mid-write leaves the old file or none, never half a report."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def gradescope(results: list[QuestionResult], *, target: str, extra: dict | None = None,
+               visibility: str = "visible") -> dict:
+    """Gradescope's autograder results schema: one test entry per task, named '<id> <title>'."""
+    tests = []
+    for qr in results:
+        for tr in qr.tasks:
+            output = tr.note or ("passed" if tr.status == "passed" else tr.status)
+            entry = {
+                "name": f"{tr.task.id} {tr.task.title}",
+                "number": tr.task.id,
+                "score": round(tr.earned, 4),
+                "max_score": tr.task.points,
+                "status": "passed" if tr.status == "passed" else "failed",
+                "output": output,
+                "tags": [qr.question.id] + (["extra credit"] if qr.question.extra_credit else []),
+                "visibility": visibility,
+            }
+            if tr.speed is not None:
+                entry["extra_data"] = {"speed_ratio": round(tr.speed.ratio, 4), "speed_target": tr.speed.target}
+            tests.append(entry)
+    score = sum(qr.earned for qr in results)
+    return {
+        "score": round(score, 4),
+        "output": f"gradekit {__version__}, against {target}",
+        "visibility": visibility,
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "extra_data": {"gradekit_version": __version__, **(extra or {})},
+    }
+
+
+def write_gradescope(path: Path, results: list[QuestionResult], *, target: str, extra: dict | None = None) -> None:
+    _atomic_write(path, json.dumps(gradescope(results, target=target, extra=extra), indent=2) + "\n")
+
+
+def csv_rows(results: list[QuestionResult]) -> list[dict]:
+    rows = []
+    for qr in results:
+        for tr in qr.tasks:
+            rows.append({
+                "question": qr.question.id,
+                "task": tr.task.id,
+                "title": tr.task.title,
+                "earned": round(tr.earned, 4),
+                "possible": tr.task.points,
+                "status": tr.status,
+                "speed_ratio": round(tr.speed.ratio, 4) if tr.speed else "",
+                "speed_target": tr.speed.target if tr.speed else "",
+                "message": tr.first_problem,
+            })
+    return rows
+
+
+def write_csv(path: Path, results: list[QuestionResult]) -> None:
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    writer.writerows(csv_rows(results))
+    _atomic_write(path, buf.getvalue())

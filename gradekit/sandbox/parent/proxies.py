@@ -1,0 +1,368 @@
+"""The parent's side of grade mode: proxies for the student's objects that live in a sandboxed worker.
+
+``gradekit.submission("q1.conv")`` returns a :class:`RemoteSubmission`; its attributes are
+fetched from the worker of the running task. Plain results come back as data; anything else
+stays in the worker and is represented here by a :class:`RemoteRef`, which can be called,
+indexed, iterated, measured with len(), have attributes read and set, and be passed back to the
+submission or to a probe. A RemoteRef never answers ``==`` or ``bool()`` on the remote object's
+behalf: equality and truth in a test are decided on plain data, in this process.
+"""
+from __future__ import annotations
+
+import builtins
+import sys
+import time
+from pathlib import Path, PurePath
+
+from gradekit.harness import guard as _guard
+from gradekit.harness import timeouts
+from gradekit.harness import importer as _under_test
+from gradekit.sandbox import wire
+
+# Exceptions a worker may raise here by name: ordinary builtin errors, so `pytest.raises(ValueError)`
+# works in grade mode too. Anything else (SystemExit, pytest's Skipped/Exit, custom classes)
+# becomes a RemoteError that only fails the test.
+_SAFE = {name: cls for name, cls in vars(builtins).items()
+         if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, (Warning,))}
+_REMOTE_TYPES: dict[str, type] = {}
+MAX_FILE_BYTES = 64 * 2**20
+_PRINTED_LIMIT = 2**20
+
+
+class RemoteError(Exception):
+    """An exception of the student's code that is not a builtin error (named after the original)."""
+
+
+class WorkerCrashed(Exception):
+    """The worker process died (segfault, os._exit, killed by a limit) during a request."""
+
+
+class StaleRef(Exception):
+    """An object from a worker that has already ended (another task, or a crashed worker)."""
+
+
+def remote_exception(error: dict) -> BaseException:
+    """The parent-side exception for an error the worker reported."""
+    kind = error.get("kind")
+    message = str(error.get("message", ""))[:4000]
+    if kind == "missing":
+        cls = _under_test.MissingNameError if error.get("type") == "MissingNameError" else _under_test.MissingModuleError
+        return cls(message)
+    if kind == "import-error":
+        return _under_test.SubmissionImportError(message)
+    if kind == "forbidden":
+        return _guard.ForbiddenCallError(message)
+    name = str(error.get("type", "Exception"))
+    where = str(error.get("where", ""))[:300]
+    if name == "NotImplementedError":
+        return NotImplementedError(message)  # unchanged, so a stub's message is recognised
+    if name in _SAFE:
+        return _SAFE[name](message + where)
+    safe = "".join(c for c in name if c.isalnum() or c == "_")[:60] or "RemoteError"
+    if not safe.isidentifier():
+        safe = "RemoteError"
+    cls = _REMOTE_TYPES.setdefault(safe, type(safe, (RemoteError,), {}))
+    return cls(message + where)
+
+
+class RemoteRef:
+    """An object that lives in a worker; every use is a request to that worker."""
+
+    __slots__ = ("_worker", "_id", "_type", "_callable")
+
+    def __init__(self, worker, node: dict):
+        object.__setattr__(self, "_worker", worker)
+        object.__setattr__(self, "_id", node.get("id"))
+        object.__setattr__(self, "_type", str(node.get("type", "object"))[:200])
+        object.__setattr__(self, "_callable", bool(node.get("callable")))
+
+    def __repr__(self) -> str:
+        return f"<{self._type} in the submission's worker>"
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self._worker.request("getattr", self, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        self._worker.request("setattr", self, name, value)
+
+    def __call__(self, *args, **kwargs):
+        __tracebackhide__ = True
+        return self._worker.request("call", self, list(args), kwargs)
+
+    def __getitem__(self, key):
+        return self._worker.request("getitem", self, key)
+
+    def __len__(self) -> int:
+        n = self._worker.request("len", self)
+        if type(n) is not int or n < 0:
+            raise TypeError(f"len() of {self!r} is not a non-negative int")
+        return n
+
+    def __contains__(self, item) -> bool:
+        found = self._worker.request("contains", self, item)
+        if type(found) is not bool:
+            raise TypeError(f"`in` on {self!r} did not give a bool")
+        return found
+
+    def __iter__(self):
+        it = self._worker.request("iter", self)
+        while True:
+            try:
+                yield self._worker.request("next", it)
+            except StopIteration:
+                return
+
+    def __bool__(self) -> bool:
+        raise TypeError(f"{self!r} is not plain data: its truth value is not trusted in grade mode "
+                        "(compare a number, string or array instead)")
+
+    def __eq__(self, other) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+class RemoteSubmission:
+    """``gradekit.submission(name)`` in grade mode: the module as seen through the task's worker."""
+
+    def __init__(self, session, name: str):
+        _under_test._split(name)
+        self._session = session
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"<submission {self._name} (sandboxed)>"
+
+    @property
+    def module(self):
+        return self._session.worker().module(self._name)
+
+    def has(self, attr: str) -> bool:
+        try:
+            getattr(self, attr)
+        except AttributeError:
+            return False
+        return True
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        __tracebackhide__ = True
+        worker = self._session.worker()
+        return worker.request("getattr", worker.module(self._name), attr)
+
+
+class _PathSlots:
+    """Path arguments of one request: their files go to the worker, what it writes comes back."""
+
+    def __init__(self):
+        self.paths: list[Path] = []
+
+    def encode(self, value: PurePath, enc: wire.Encoder) -> dict:
+        path = Path(value)
+        node = {"~": "path", "name": path.name, "kind": "none", "files": []}
+        if path.is_file():
+            node.update(kind="file", b=enc.blob(path.read_bytes()))
+        elif path.is_dir():
+            node["kind"] = "dir"
+            for f in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())[:64]:
+                node["files"].append([str(f.relative_to(path)), enc.blob(f.read_bytes())])
+        self.paths.append(path)
+        return node
+
+    def decode_out(self, node: dict, decoder: wire.Decoder):
+        slot = node.get("slot")
+        if type(slot) is int and 0 <= slot < len(self.paths):
+            rel = str(node.get("rel", ""))
+            return self.paths[slot] / _safe_rel(rel) if rel else self.paths[slot]
+        return PurePath(str(node.get("v", "")))
+
+    def write_back(self, files: list, blobs: list[bytes]) -> None:
+        total = 0
+        for entry in files[:64]:
+            slot, rel, index = entry
+            if type(slot) is not int or not 0 <= slot < len(self.paths) or type(index) is not int:
+                raise wire.WireError("bad file entry")
+            if not 0 <= index < len(blobs):
+                raise wire.WireError("bad file blob index")
+            data = blobs[index]
+            total += len(data)
+            if total > MAX_FILE_BYTES:
+                raise wire.WireError("the files the submission wrote are too large")
+            target = self.paths[slot] / _safe_rel(rel) if rel else self.paths[slot]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_symlink():
+                target.unlink()
+            target.write_bytes(data)
+
+
+def _safe_rel(rel: str) -> str:
+    parts = [p for p in str(rel).split("/") if p not in ("", ".")]
+    if not parts or ".." in parts or str(rel).startswith("/"):
+        raise wire.WireError(f"bad relative path {rel!r}")
+    return "/".join(parts)
+
+
+class Budget:
+    """A task's wall-clock allowance, spent only while the parent waits for the task's worker
+    (the parent's own work, such as importing what a test needs, is not the student's time)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.left = seconds
+
+    def deadline(self) -> float:
+        return time.monotonic() + max(self.left, 0.0)
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= 0
+
+
+class TaskWorker:
+    """The parent's end of one task worker: requests, replies, violations and the time budget."""
+
+    def __init__(self, sandbox, task, sock, pid: int, budget: Budget):
+        self.sandbox = sandbox
+        self.task = task
+        self.sock = sock
+        self.pid = pid
+        self.budget = budget
+        self.alive = True
+        self.modules: dict[str, RemoteRef] = {}
+        self.violations: list[str] = []
+
+    def module(self, name: str) -> RemoteRef:
+        if name not in self.modules:
+            self.modules[name] = self.request("import", name)
+        return self.modules[name]
+
+    def _encode(self, args: list, slots: _PathSlots):
+        def on_object(v):
+            if isinstance(v, RemoteRef):
+                if v._worker is not self:
+                    raise StaleRef(f"{v!r} comes from a worker that has ended (another task, or a crash); "
+                                   "build it again in this test")
+                return {"~": "ref", "id": v._id}
+            raise TypeError(f"only plain data can be passed to the submission in grade mode, not "
+                            f"{type(v).__module__}.{type(v).__qualname__}")
+
+        enc = wire.Encoder(on_object, None)
+        enc.on_path = lambda p: slots.encode(p, enc)
+        return enc.encode(args), enc.blobs
+
+    def receive(self) -> tuple[dict, list[bytes]]:
+        """The reply to the last request; violation notes on the way are kept."""
+        started = time.monotonic()
+        try:
+            return self._receive()
+        finally:
+            self.budget.spend(time.monotonic() - started)
+
+    def _receive(self) -> tuple[dict, list[bytes]]:
+        deadline = self.budget.deadline()
+        while True:
+            try:
+                msg, blobs = wire.recv(self.sock, deadline, also=[self.sandbox.ctrl])
+            except wire.Woken:
+                self.sandbox.poll_events()
+                if self.sandbox.exited(self.pid):
+                    raise self.crashed() from None
+                continue
+            except wire.Deadline:
+                raise timeouts.TaskTimeout(f"{self.task.id} timed out: the task's time limit of "
+                                           f"{self.budget.seconds:g} s ran out") from None
+            except wire.PeerClosed:
+                raise self.crashed() from None
+            if msg.get("note") == "violation":
+                self.violations.append(str(msg.get("message", ""))[:500])
+                continue
+            return msg, blobs
+
+    def crashed(self) -> WorkerCrashed:
+        self.alive = False
+        self.sandbox.wait_exit(self.pid, 2.0)  # the zygote reports how it ended right after
+        how = self.sandbox.exit_status(self.pid) or "it exited"
+        return WorkerCrashed(f"the submission's worker process died ({how}) while running {self.task.id}")
+
+    def exchange(self, frame: bytes, clock=None) -> tuple[dict, list[bytes], int]:
+        """Send one packed request and wait for its reply; with ``clock``, also the time between the two.
+
+        A request cut short (timeout, crash, Ctrl-C) leaves the stream out of step, so the worker
+        is killed then: it cannot be used again.
+        """
+        if not self.alive:
+            raise StaleRef(f"the worker of {self.task.id} has ended")
+        done = False
+        try:
+            start = clock() if clock else 0
+            self.sock.sendall(frame)
+            msg, blobs = self.receive()
+            elapsed = clock() - start if clock else 0
+            done = True
+        finally:
+            if not done:
+                self.kill()
+        return msg, blobs, elapsed
+
+    def pack(self, op: str, args: list, extra: dict | None = None) -> tuple[bytes, "_PathSlots"]:
+        slots = _PathSlots()
+        tree, blobs = self._encode(args, slots)
+        return wire.pack({"op": op, "args": tree, **(extra or {})}, blobs), slots
+
+    def result(self, msg: dict, blobs: list[bytes], slots: "_PathSlots"):
+        """The decoded value of a reply, or the exception the worker reported."""
+        __tracebackhide__ = True
+        # What the student's code printed, printed here, where pytest's capsys/capfd can read it.
+        for stream, key in ((sys.stdout, "stdout"), (sys.stderr, "stderr")):
+            text = msg.get(key)
+            if isinstance(text, str) and text:
+                stream.write(text[:_PRINTED_LIMIT])
+        if self.violations:
+            raise _guard.ForbiddenCallError(self.violations[0])
+        if not msg.get("ok"):
+            raise remote_exception(msg.get("error") or {})
+        files = msg.get("files") or []
+        if files:
+            slots.write_back(files, blobs)
+        return wire.decode(msg.get("value"), blobs, lambda node: RemoteRef(self, node), slots.decode_out)
+
+    def request(self, op: str, *args, extra: dict | None = None):
+        """Send one operation and return its decoded result (or raise what the worker reported)."""
+        __tracebackhide__ = True
+        frame, slots = self.pack(op, list(args), extra)
+        msg, blobs, _ = self.exchange(frame)
+        return self.result(msg, blobs, slots)
+
+    def kill(self) -> None:
+        if self.alive:
+            self.alive = False
+            self.sandbox.kill_task(self)
+
+    def close(self) -> None:
+        if self.alive:
+            try:
+                wire.send(self.sock, {"op": "bye"})
+            except OSError:
+                pass
+            self.kill()
+        self.sock.close()
+
+
+def find_refs(value, depth: int = 0):
+    """The RemoteRefs inside nested lists, tuples and dicts."""
+    if isinstance(value, RemoteRef):
+        yield value
+    elif depth < 16 and type(value) in (list, tuple):
+        for v in value:
+            yield from find_refs(v, depth + 1)
+    elif depth < 16 and type(value) is dict:
+        for v in value.values():
+            yield from find_refs(v, depth + 1)
+

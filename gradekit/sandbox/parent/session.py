@@ -1,0 +1,290 @@
+"""Grade mode's state in the trusted pytest process: the sandbox, one worker per task, their ends.
+
+A :class:`Sandbox` is started on first use (``python -I -m gradekit.sandbox.worker zygote`` inside
+bubblewrap, see gradekit.sandbox.parent.launch); each task gets a worker forked by that zygote when one of its
+tests first touches the submission, and the worker is killed (with everything it started) when
+the task's last test is done, when its time budget runs out, or when a request to it is cut short.
+If the zygote itself dies (a submission can kill it), the next task starts a new sandbox.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from gradekit.sandbox.parent import proxies as remote
+from gradekit.sandbox.parent import launch as sandbox
+
+MAX_RESTARTS = 3  # fresh workers a task may get after crashes before its tests just fail
+START_SECONDS = 300.0  # importing torch on a loaded 2-core machine can take a minute
+OUTPUT_KEEP = 64 * 1024
+
+
+@dataclass
+class GradeConfig:
+    """What `gradekit grade` tells the pytest process that runs the tests (JSON in $GRADEKIT_GRADE)."""
+
+    staged: str
+    course_root: str
+    hide: list[str] = field(default_factory=list)
+    task_timeout: float | None = None
+    preload: list[str] = field(default_factory=lambda: ["numpy"])
+    forbid: list[list[str]] = field(default_factory=list)
+    facts: str | None = None  # where the session writes what it did (protections, crashes, timings)
+    uid: int | None = None  # the worker's own uid when grading runs as root (gradekit.sandbox.parent.launch.worker_uid)
+
+    @classmethod
+    def load(cls, path: str) -> "GradeConfig":
+        return cls(**json.loads(Path(path).read_text()))
+
+    def save(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(asdict(self), indent=1))
+
+
+class Sandbox:
+    """One zygote worker inside the sandbox, and the control socket to it."""
+
+    def __init__(self, config: GradeConfig, limits: sandbox.Limits = sandbox.Limits()):
+        self.config = config
+        self.limits = limits
+        self.events: list[dict] = []
+        self.statuses: dict[int, str] = {}
+        self.output = bytearray()
+        self.output_bytes = 0
+        self.dead = False
+        parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.ctrl = parent_end
+        args = ["zygote", "--ctrl", str(child_end.fileno()), "--preload", ",".join(config.preload),
+                "--forbid", json.dumps(config.forbid)]
+        self.launch = sandbox.plan(Path(config.staged), Path(config.course_root),
+                                   [Path(p) for p in config.hide], args, limits,
+                                   uid=config.uid if config.uid is not None else sandbox.worker_uid())
+        started = time.monotonic()
+        self.proc = subprocess.Popen(self.launch.argv, env=self.launch.env, pass_fds=[child_end.fileno()],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     preexec_fn=sandbox.preexec(limits), cwd="/")
+        child_end.close()
+        threading.Thread(target=self._drain, daemon=True).start()
+        ready = self.wait_for("ready", START_SECONDS)
+        if ready is None:
+            self.close()
+            tail = bytes(self.output[-2000:]).decode(errors="replace")
+            raise sandbox.SandboxError(f"the grading worker did not start: {tail}")
+        self.start_seconds = time.monotonic() - started
+
+    def _drain(self) -> None:
+        """Read the sandbox's stdout/stderr: keep the first 64 KiB, count and drop the rest."""
+        while True:
+            chunk = self.proc.stdout.read1(65536) if hasattr(self.proc.stdout, "read1") else self.proc.stdout.read(65536)
+            if not chunk:
+                return
+            self.output_bytes += len(chunk)
+            room = OUTPUT_KEEP - len(self.output)
+            if room > 0:
+                self.output += chunk[:room]
+
+    # -- control messages ------------------------------------------------------------------------
+    def _read_ctrl(self, timeout: float) -> dict | None:
+        ready, _, _ = select.select([self.ctrl], [], [], max(timeout, 0))
+        if not ready:
+            return None
+        try:
+            data = self.ctrl.recv(65536)
+        except OSError:
+            data = b""
+        if not data:
+            self.dead = True
+            return None
+        msg = json.loads(data)
+        if "exited" in msg:
+            self.statuses[int(msg["exited"])] = str(msg.get("status", ""))[:100]
+        return msg
+
+    def wait_for(self, key: str, timeout: float) -> dict | None:
+        end = time.monotonic() + timeout
+        while not self.dead:
+            msg = self._read_ctrl(end - time.monotonic())
+            if msg is None and (self.dead or time.monotonic() >= end):
+                return None
+            if msg is not None and key in msg:
+                return msg
+        return None
+
+    def poll_events(self) -> None:
+        while not self.dead and self._read_ctrl(0) is not None:
+            pass
+
+    def wait_exit(self, pid: int, timeout: float) -> None:
+        end = time.monotonic() + timeout
+        while pid not in self.statuses and not self.dead and time.monotonic() < end:
+            self._read_ctrl(end - time.monotonic())
+
+    def exited(self, pid: int) -> bool:
+        return pid in self.statuses or self.dead
+
+    def exit_status(self, pid: int) -> str | None:
+        if pid in self.statuses:
+            return self.statuses[pid]
+        return "the sandbox's zygote was killed" if self.dead else None
+
+    # -- task workers ----------------------------------------------------------------------------
+    def spawn(self, task, budget: "remote.Budget") -> "remote.TaskWorker":
+        if self.dead:
+            raise remote.WorkerCrashed("the sandbox was killed by an earlier task")
+        mine, theirs = socket.socketpair()
+        torch = sys.modules.get("torch")
+        msg = {"op": "spawn", "task": task.id, "forbid": list(task.forbid),
+               "cpu_seconds": int(math.ceil(budget.seconds * _cpus())) + 10,
+               "threads": torch.get_num_threads() if torch is not None else None}
+        try:
+            socket.send_fds(self.ctrl, [json.dumps(msg).encode()], [theirs.fileno()])
+        except OSError:
+            self.dead = True
+        theirs.close()
+        reply = self.wait_for("spawned", 60)
+        if reply is None:
+            mine.close()
+            raise remote.WorkerCrashed("the sandbox did not start a worker for this task")
+        return remote.TaskWorker(self, task, mine, int(reply["spawned"]), budget)
+
+    def kill_task(self, worker) -> None:
+        """Kill the task's worker and everything else in the sandbox but the zygote."""
+        if self.dead:
+            return
+        try:
+            self.ctrl.send(json.dumps({"op": "kill"}).encode())
+        except OSError:
+            self.dead = True
+            return
+        if self.wait_for("killed", 30) is None:
+            self.dead = True
+
+    def close(self) -> None:
+        """End the sandbox: the zygote, its PID namespace and, by uid, anything that escaped."""
+        try:
+            self.ctrl.send(json.dumps({"op": "exit"}).encode())
+        except OSError:
+            pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+        self.ctrl.close()
+        self.swept = sandbox.sweep_uid(self.launch.uid)
+        if self.launch.scratch:
+            shutil.rmtree(self.launch.scratch, ignore_errors=True)
+        self.dead = True
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class Session:
+    """The grade-mode state of one pytest run: which task is running and its worker."""
+
+    def __init__(self, config: GradeConfig):
+        self.config = config
+        self.sandbox: Sandbox | None = None
+        self.task = None
+        self.budget = remote.Budget(0.0)
+        self.current: remote.TaskWorker | None = None
+        self.restarts = 0
+        self.facts: dict = {"tasks": {}, "sandbox_starts": [], "protections": {}, "output_bytes": 0}
+        self.violations: list[str] = []  # forbidden calls reported during the running test
+        self.echo = None
+
+    def submission(self, name: str) -> remote.RemoteSubmission:
+        return remote.RemoteSubmission(self, name)
+
+    def begin(self, task, seconds: float) -> None:
+        """A test of ``task`` starts; a new task ends the previous task's worker."""
+        if self.task is not None and self.task.id == task.id:
+            return
+        self.end()
+        self.task = task
+        self.budget = remote.Budget(self.config.task_timeout or seconds)
+        self.restarts = 0
+        self.facts["tasks"][task.id] = {"workers": 0, "spawn_ms": [], "crashes": []}
+
+    def worker(self) -> remote.TaskWorker:
+        if self.task is None:
+            raise RuntimeError("the submission was used outside a task's test; in grade mode student code "
+                               "runs only while a test marked with @pytest.mark.task runs")
+        if self.current is not None and self.current.alive:
+            return self.current
+        facts = self.facts["tasks"][self.task.id]
+        if self.current is not None:
+            facts["crashes"].append(self.sandbox.exit_status(self.current.pid) if self.sandbox else "")
+            self.restarts += 1
+            if self.restarts > MAX_RESTARTS:
+                raise remote.WorkerCrashed(f"the worker of {self.task.id} crashed {self.restarts} times; "
+                                           "its remaining tests are not run")
+        if self.budget.exhausted:
+            from gradekit.harness.timeouts import TaskTimeout
+
+            raise TaskTimeout(f"{self.task.id} timed out: the task's time limit of {self.budget.seconds:g} s ran out")
+        if self.sandbox is None or self.sandbox.dead:
+            self.start()  # restarted after a crash; its start-up is not spent from the task's budget
+        started = time.monotonic()
+        self.current = self.sandbox.spawn(self.task, self.budget)
+        self.current.violations = self.violations
+        facts["workers"] += 1
+        facts["spawn_ms"].append(round((time.monotonic() - started) * 1000, 2))
+        return self.current
+
+    def start(self) -> float:
+        """Start (or restart) the sandbox; returns the seconds it took."""
+        if self.sandbox is not None:
+            self._close_sandbox()
+        self.sandbox = Sandbox(self.config)
+        self.facts["protections"] = self.sandbox.launch.protections
+        self.facts["sandbox_starts"].append(round(self.sandbox.start_seconds, 3))
+        return self.sandbox.start_seconds
+
+    def end(self) -> None:
+        """The running task is done: its worker and all it started are killed now."""
+        if self.current is not None:
+            self.current.close()
+        self.current = None
+        self.task = None
+
+    def dispatch_probe(self, fn, args, kwargs):
+        """gradekit.probes' dispatch: a probe over objects of the submission runs in their worker."""
+        refs = list(remote.find_refs(args)) + list(remote.find_refs(kwargs))
+        if not refs:
+            return fn(*args, **kwargs)
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        return refs[0]._worker.request("probe", name, list(args), kwargs)
+
+    def _close_sandbox(self) -> None:
+        box = self.sandbox
+        box.close()
+        self.facts["output_bytes"] += box.output_bytes
+        self.facts.setdefault("output_head", bytes(box.output[:4000]).decode(errors="replace"))
+        self.facts["leftovers_killed"] = bool(getattr(box, "swept", True))
+
+    def shutdown(self) -> None:
+        """Every worker and the sandbox gone (called before any report is written)."""
+        self.end()
+        if self.sandbox is not None:
+            self._close_sandbox()
+        if self.echo is not None:
+            self.echo.close()
+            self.echo = None
+        if self.config.facts:
+            Path(self.config.facts).write_text(json.dumps(self.facts, indent=1))

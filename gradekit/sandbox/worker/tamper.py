@@ -1,0 +1,208 @@
+"""The do-it-yourself guard as it runs inside a grading worker, hardened against the code it watches.
+
+In grade mode the student's code shares its process with the guard (gradekit.harness.guard), so it could
+try to switch the guard off. This adds three things around each guarded call:
+
+- an audit hook (``sys.addaudithook``: once installed it cannot be removed) that, while a guarded
+  call runs and the submission's own code does it (``caused_by_submission``), blocks and reports
+  ``sys.setprofile`` / ``sys.settrace`` (removing the profile hook), ``gc.get_objects`` / ``get_referrers`` /
+  ``get_referents`` (reaching the guard's private state), any ``ctypes`` use (editing memory,
+  native code), starting processes (running a forbidden call out of sight) and replacing the code
+  of gradekit's functions;
+- a check after the call that the profile hook and the torch function mode are still in place and
+  that no global of gradekit.harness.guard / gradekit.harness.importer was replaced;
+- a report of each violation to the parent the moment it is seen, before the student's code can
+  undo anything, through ``notify``.
+
+What it cannot catch: a call made in a thread started with the low-level ``_thread`` module (no
+profile hook there and torch's mode stack is per thread), a second copy of a library loaded under
+another module name (new function objects), and edits of the guard's Python objects made without
+any audited operation (for instance through a reference kept from before the call). Grading is
+still safe from such code changing its score by other means: the verdict is computed in the parent.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+
+from gradekit.harness import guard as _guard
+from gradekit.harness import importer as _under_test
+
+_FROM_SUBMISSION = ("sys.setprofile", "sys.settrace", "gc.get_objects", "gc.get_referrers",
+                    "gc.get_referents", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec",
+                    "os.system", "subprocess.Popen", "sys._current_frames", "sys.setswitchinterval")
+
+
+class Watch:
+    """Process-wide state of the audit hook; armed only while a guarded call runs."""
+
+    def __init__(self) -> None:
+        self.armed: _Armed | None = None
+        self.busy = threading.local()
+
+    def hook(self, event: str, args: tuple) -> None:
+        armed = self.armed
+        if armed is None or armed.allow or getattr(self.busy, "on", False):
+            return
+        watched = event in _FROM_SUBMISSION or event.startswith("ctypes.") or (
+            event in ("object.__setattr__", "object.__delattr__") and _is_gradekit(args[0] if args else None))
+        if not watched:
+            return
+        self.busy.on = True
+        try:
+            if not caused_by_submission(event, sys._getframe(1)):
+                return
+        finally:
+            self.busy.on = False
+        armed.tampered(event)
+
+
+_LIBRARY_LOADING = ("ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle")
+
+
+def caused_by_submission(event: str, frame) -> bool:
+    """Whether the submission's own code did an audited operation that starts at ``frame``.
+
+    Not when a library did it on its own behalf while the submission waited: work done during an
+    import (matplotlib may start a process to list fonts the first time it is imported), or a library
+    loading its native parts through ctypes (torchvision does on first use). A process started or
+    a library loaded by the submission's own line still counts, as does anything a submission file
+    runs while it is itself being imported.
+    """
+    submission = _guard._submission_frame(frame)
+    if submission is None:
+        return False
+    between = frame
+    while between is not submission:
+        if between.f_code.co_filename.startswith("<frozen importlib"):
+            return False
+        between = between.f_back
+    if event in _LIBRARY_LOADING:
+        caller = frame
+        while caller is not submission and _in_ctypes(caller):
+            caller = caller.f_back
+        return caller is submission
+    return True
+
+
+def _in_ctypes(frame) -> bool:
+    return frame.f_globals.get("__name__", "").split(".")[0] == "ctypes"
+
+
+def _is_gradekit(obj) -> bool:
+    module = getattr(obj, "__module__", None) or ""
+    return isinstance(module, str) and module.startswith("gradekit")
+
+
+WATCH = Watch()
+_installed = False
+
+
+def install() -> None:
+    """Install the audit hook (once per process, before any student code is imported)."""
+    global _installed
+    if not _installed:
+        sys.addaudithook(WATCH.hook)
+        _installed = True
+
+
+class TamperError(AssertionError):
+    """Raised into the student's code when it touches the guard; the verdict is 'forbidden'."""
+
+
+class _Armed:
+    def __init__(self, guarded: "GuardedCall") -> None:
+        self.guarded = guarded
+        self.allow = False
+
+    def tampered(self, event: str) -> None:
+        msg = f"{self.guarded.task_id} must not tamper with the do-it-yourself checks ({event})"
+        self.guarded.report(msg)
+        raise TamperError(msg)
+
+
+class _NotifyingGuard(_guard.Guard):
+    """gradekit.harness.guard.Guard that also sends each violation to the parent as soon as it is recorded."""
+
+    def __init__(self, task_id: str, specs, notify) -> None:
+        super().__init__(task_id, specs)
+        self._notify = notify
+
+    def _record(self, name: str, frame):
+        msg = super()._record(name, frame)
+        if msg:
+            self._notify(msg)
+        return msg
+
+
+def _snapshot() -> dict:
+    return {mod.__name__: dict(vars(mod)) for mod in (_guard, _under_test)}
+
+
+def _changed(before: dict) -> list[str]:
+    out = []
+    for mod in (_guard, _under_test):
+        now = vars(mod)
+        for name, value in before[mod.__name__].items():
+            if now.get(name, _MISSING) is not value:
+                out.append(f"{mod.__name__}.{name}")
+    return out
+
+
+_MISSING = object()
+
+
+class GuardedCall:
+    """Context manager around one call of the student's code in a do-it-yourself task."""
+
+    def __init__(self, task_id: str, specs, notify) -> None:
+        self.task_id = task_id
+        self.notify = notify
+        self.violations: list[str] = []
+        self.guard = _NotifyingGuard(task_id, specs, self.report)
+        self._armed = _Armed(self)
+
+    def report(self, msg: str) -> None:
+        if msg not in self.violations:
+            self.violations.append(msg)
+            self.notify(msg)
+
+    def __enter__(self) -> "GuardedCall":
+        self._armed.allow = True  # the guard's own sys.setprofile
+        try:
+            self.guard.__enter__()
+        finally:
+            self._armed.allow = False
+        self._before = _snapshot()  # after __enter__, which sets some of the guard's globals itself
+        self._profile = sys.getprofile()
+        self._modes = list(self.guard._modes)
+        WATCH.armed = self._armed
+        return self
+
+    def __exit__(self, *exc) -> None:
+        WATCH.armed = None
+        problems = []
+        if sys.getprofile() is not self._profile:
+            problems.append("the profile hook was replaced")
+        if self._modes and not _modes_in_place(self._modes):
+            problems.append("the torch function mode was removed")
+        problems += [f"{name} was replaced" for name in _changed(self._before)]
+        self._armed.allow = True
+        try:
+            self.guard.__exit__(None, None, None)
+        finally:
+            self._armed.allow = False
+        for p in problems:
+            self.report(f"{self.task_id} must not tamper with the do-it-yourself checks ({p})")
+        for v in self.guard.violations:
+            self.report(v)
+
+
+def _modes_in_place(modes) -> bool:
+    try:
+        from torch.overrides import _get_current_function_mode_stack
+
+        stack = _get_current_function_mode_stack()
+    except Exception:  # noqa: BLE001 - a torch without this helper: nothing to compare
+        return True
+    return all(any(m is s for s in stack) for m in modes)

@@ -1,0 +1,76 @@
+"""The platform exports, run locally the way their platform runs them."""
+import base64
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+
+import yaml
+
+from .conftest import COURSE
+
+
+def export(platform, out):
+    return subprocess.run([sys.executable, "-m", "gradekit", "export", platform, str(out), "--questions", "q1"],
+                          capture_output=True, text=True, env=dict(os.environ, GRADEKIT_COURSE=str(COURSE)),
+                          timeout=300)
+
+
+def test_gradescope_bundle_runs_like_gradescope_runs_it(tmp_path):
+    bundle = tmp_path / "autograder.zip"
+    assert export("gradescope", bundle).returncode == 0
+    with zipfile.ZipFile(bundle) as zf:
+        names = set(zf.namelist())
+        modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
+        root = tmp_path / "autograder"
+        zf.extractall(root / "source")
+    assert {"setup.sh", "run_autograder", "assignments/q1/tasks.toml", "solutions/q1/hidden/test_arith_hidden.py",
+            "gradekit/__init__.py", "gradekit/grade/grade.py", "pyproject.toml"} <= names
+    assert not any("__pycache__" in n or n.startswith("solutions/q2") for n in names)
+    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
+    assert subprocess.run(["bash", "-n", str(root / "source" / "setup.sh")]).returncode == 0
+    # Gradescope's layout: run_autograder at the top, the student's files in submission/.
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "submission").mkdir()
+    shutil.copy(COURSE / "solutions" / "q1" / "arith.py", root / "submission" / "arith_misplaced.py")
+    (root / "submission" / "q1").mkdir()
+    shutil.copy(COURSE / "solutions" / "q1" / "arith.py", root / "submission" / "q1" / "arith.py")
+    env = dict(os.environ, GRADEKIT_AUTOGRADER_ROOT=str(root), GRADEKIT_PYTHON=sys.executable)
+    env.pop("GRADEKIT_COURSE", None)
+    proc = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == 100, json.dumps(results, indent=1)[:3000]
+    assert "arith_misplaced.py" in results["extra_data"]["files_ignored"]
+
+
+def test_github_classroom_workflow_grade_step_feeds_the_reporter(tmp_path):
+    assert export("github-classroom", tmp_path / "template").returncode == 0
+    workflow = yaml.safe_load((tmp_path / "template" / ".github" / "workflows" / "classroom.yml").read_text())
+    assert workflow["name"] == "Autograding Tests" and list(workflow["jobs"]) == ["run-autograding-tests"]
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    grade = next(s for s in steps if s.get("id") == "gradekit")
+    reporter = steps[-1]
+    assert reporter["uses"].startswith("classroom-resources/autograding-grading-reporter")
+    runner = reporter["with"]["runners"]
+    assert f"{runner.upper()}_RESULTS" in reporter["env"]  # the name the reporter looks up
+    # A student repository: the course's assignments with q1 solved, graded by the step's own commands.
+    repo = tmp_path / "student-repo"
+    shutil.copytree(COURSE / "assignments", repo / "assignments")
+    shutil.copy(COURSE / "solutions" / "q1" / "arith.py", repo / "assignments" / "q1" / "arith.py")
+    outputs = tmp_path / "github_output"
+    # `python` in the step is the one setup-python put first on PATH: here, this environment's.
+    bin_dir = os.path.dirname(sys.executable)
+    env = dict(os.environ, GITHUB_OUTPUT=str(outputs), PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    env.pop("GRADEKIT_COURSE", None)
+    proc = subprocess.run(["bash", "-e", "-c", grade["run"]], cwd=repo, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    line = next(ln for ln in outputs.read_text().splitlines() if ln.startswith("result="))
+    payload = json.loads(base64.b64decode(line.split("=", 1)[1]))
+    # What the reporter computes: the sum of the tests' scores over max_score.
+    assert (sum(t["score"] for t in payload["tests"]), payload["max_score"]) == (100, 100)
+    assert [t["name"] for t in payload["tests"]] == ["q1.1 add", "q1.2 scale", "q1.3 describe"]
