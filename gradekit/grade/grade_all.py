@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gradekit.grade.grade import ENV_HIDE, submission_digest
-from gradekit.harness.reports import _atomic_write
+from gradekit.harness.reports import atomic_write
 
 ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz")
 GRADE_SECONDS = float(os.environ.get("GRADEKIT_GRADE_SECONDS", "3600"))  # one student's whole grading
@@ -113,7 +113,7 @@ def _grade_one(sub: Submission, out: Path, questions, timeout, hide: list[Path],
     results = folder / "results.json"
     record["ok"] = code == 0 and results.is_file()
     if record["ok"]:
-        _atomic_write(folder / "done.json", json.dumps(record, indent=1) + "\n")
+        atomic_write(folder / "done.json", json.dumps(record, indent=1) + "\n")
     else:
         (folder / "done.json").unlink(missing_ok=True)  # graded again next time
     return record
@@ -160,7 +160,7 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
     writer = csv.DictWriter(buf, fieldnames=["student", *questions, "total", "status"], extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
-    _atomic_write(out / "scores.csv", buf.getvalue())
+    atomic_write(out / "scores.csv", buf.getvalue())
     lines = ["# grade-all summary", "",
              f"{stats.get('graded', 0)} graded this run, {stats.get('skipped', 0)} already graded, "
              f"{len(failures)} not graded; {stats.get('per_minute', 0):.2f} submissions per minute "
@@ -172,8 +172,8 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
     if failures:
         lines += ["", "## Not graded (run grade-all again to retry)", ""]
         lines += [f"- {s}: {why}" for s, why in sorted(failures.items())]
-    _atomic_write(out / "summary.md", "\n".join(lines) + "\n")
-    _atomic_write(out / "summary.json", json.dumps({**stats, "not_graded": failures}, indent=1) + "\n")
+    atomic_write(out / "summary.md", "\n".join(lines) + "\n")
+    atomic_write(out / "summary.json", json.dumps({**stats, "not_graded": failures}, indent=1) + "\n")
 
 
 def grade_all(root: Path, out: Path, jobs: int = 1, force: bool = False, questions=None, timeout=None) -> int:

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from gradekit import __version__
-from gradekit.harness.reports import _atomic_write
+from gradekit.harness.reports import atomic_write
 
 # Two gradings of the same submission agree exactly except on speed tasks, whose measured ratio
 # may move by this factor on a shared machine (see speed_band_points).
@@ -51,9 +51,9 @@ def failed_results(message: str, extra: dict) -> dict:
 
 def write_all(out: Path, results: dict, csv_text: str | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out / "results.json", json.dumps(results, indent=2) + "\n")
-    _atomic_write(out / "junit.xml", junit(results))
-    _atomic_write(out / "score.csv", csv_text if csv_text is not None else "question,task,title,earned,possible,"
+    atomic_write(out / "results.json", json.dumps(results, indent=2) + "\n")
+    atomic_write(out / "junit.xml", junit(results))
+    atomic_write(out / "score.csv", csv_text if csv_text is not None else "question,task,title,earned,possible,"
                   "status,speed_ratio,speed_target,message\n")
 
 

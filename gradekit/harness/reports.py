@@ -17,7 +17,7 @@ from gradekit.harness.ledger import QuestionResult
 CSV_FIELDS = ["question", "task", "title", "earned", "possible", "status", "speed_ratio", "speed_target", "message"]
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
     """Write-then-rename: a run killed mid-write leaves the old file or none, never half a report."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,7 +59,7 @@ def gradescope(results: list[QuestionResult], *, target: str, extra: dict | None
 
 
 def write_gradescope(path: Path, results: list[QuestionResult], *, target: str, extra: dict | None = None) -> None:
-    _atomic_write(path, json.dumps(gradescope(results, target=target, extra=extra), indent=2) + "\n")
+    atomic_write(path, json.dumps(gradescope(results, target=target, extra=extra), indent=2) + "\n")
 
 
 def csv_rows(results: list[QuestionResult]) -> list[dict]:
@@ -87,4 +87,4 @@ def write_csv(path: Path, results: list[QuestionResult]) -> None:
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS)
     writer.writeheader()
     writer.writerows(csv_rows(results))
-    _atomic_write(path, buf.getvalue())
+    atomic_write(path, buf.getvalue())
