@@ -5,6 +5,6 @@ at ``assignments/``, ``solutions/`` or a submitted folder.
 """
 __version__ = "0.1.0"
 
-from gradekit.harness.importer import reference, submission  # noqa: E402  (the test-facing API)
+from gradekit.harness.backend import reference, submission  # noqa: E402  (the test-facing API)
 
 __all__ = ["submission", "reference", "__version__"]

@@ -18,12 +18,11 @@ import os
 
 import pytest
 
+from gradekit.harness import backend
 from gradekit.harness import guard as _guard
 from gradekit.harness import plugin as _plugin
-from gradekit import probes as _probes
-from gradekit.harness import importer as _under_test
-from gradekit.sandbox.parent.timing import make_compare
 from gradekit.sandbox.parent.session import GradeConfig, Session
+from gradekit.sandbox.parent.timing import make_compare
 
 ENV_CONFIG = "GRADEKIT_GRADE"
 SESSION = pytest.StashKey[Session]()
@@ -37,10 +36,32 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"gradekit.grade.plugin needs ${ENV_CONFIG} (use `gradekit grade`)")
     session = Session(GradeConfig.load(path))
     config.stash[SESSION] = session
-    _under_test.set_submission_factory(session.submission)
-    _probes.set_dispatch(session.dispatch_probe)
-    config.stash[_plugin.SPEED_COMPARE] = make_compare(session)
-    config.stash[_plugin.GUARD_HERE] = False  # the guard runs in the workers (gradekit.sandbox.worker.tamper)
+    backend.use(SandboxBackend(session))
+
+
+class SandboxBackend:
+    """The harness's backend in grade mode: the student's objects live in sandboxed workers.
+
+    Submissions are proxies (gradekit.sandbox.parent.proxies), probes run in the worker that holds
+    the objects, speed tasks are timed by the parent's clock (gradekit.sandbox.parent.timing), and
+    the do-it-yourself guard runs in the workers (gradekit.sandbox.worker.tamper): a guard here
+    would only slow down this process and the reference timed in it.
+    """
+
+    guards_in_process = False
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._compare = make_compare(session)
+
+    def submission(self, name: str):
+        return self.session.submission(name)
+
+    def run_probe(self, fn, args, kwargs):
+        return self.session.dispatch_probe(fn, args, kwargs)
+
+    def speed_compare(self):
+        return self._compare
 
 
 @pytest.hookimpl(trylast=True)
@@ -72,8 +93,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def _seconds_for(item: pytest.Item, task) -> float:
     """A task's wall-clock budget: its tests' per-test limits added up (or --timeout when given)."""
-    question = item.config.stash[_plugin.LEDGER].questions.get(task.question)
-    per_test = _plugin._timeout_for(item.config, task, question)
+    per_test = _plugin.test_time_limit(item.config, task)
     return per_test * item.config.stash[TEST_SECONDS].get(task.id, 1)
 
 

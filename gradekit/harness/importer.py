@@ -1,6 +1,7 @@
-"""The one way tests reach student code: ``gradekit.submission("q1.conv")``.
+"""How a test run imports student code in its own process (``pytest assignments/qN``).
 
-The returned object imports ``<target>/q1/conv.py`` on first use, so a missing file, a missing
+``gradekit.submission("q1.conv")`` asks the active backend (gradekit.harness.backend); in a local
+run that is a :class:`Submission` from here, which imports ``<target>/q1/conv.py`` on first use, so a missing file, a missing
 function or an exception at import becomes a failure of the tests that need it (with a message
 naming the missing piece), not a collection error that takes the whole run down.
 Results of submission functions are returned as plain numpy arrays and tensors: a subclass that
@@ -196,24 +197,6 @@ def _plain_results(fn):
 
     call.__gradekit_submission__ = True
     return call
-
-
-# `gradekit grade` installs a factory whose proxies run the student's code in a sandboxed worker
-# (gradekit.sandbox.parent.proxies); None keeps the in-process Submission that `pytest assignments/qN` uses.
-_factory = None
-
-
-def set_submission_factory(factory) -> None:
-    """Make :func:`submission` return ``factory(name)`` (None restores the in-process default)."""
-    global _factory
-    _factory = factory
-
-
-def submission(name: str) -> Submission:
-    """The student's module ``name`` ('q1.conv' is q1/conv.py) from the folder under test."""
-    if _factory is not None:
-        return _factory(name)
-    return Submission(name)
 
 
 def reference(name: str) -> Submission:

@@ -6,7 +6,6 @@ installation). It stays out of the way of any test that carries no ``task`` mark
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 import pytest
@@ -16,22 +15,16 @@ from gradekit.harness import ledger as _ledger
 from gradekit.course import questions as _questions
 from gradekit.harness import reports
 from gradekit.harness import scoreboard
-from gradekit.harness import speed as _speed
-from gradekit.harness import importer as _submission
+from gradekit.harness import backend
 from gradekit.course import locate as _targets
+from gradekit.harness import importer as _submission
 from gradekit.harness import timeouts
 
 LEDGER = pytest.StashKey["_ledger.Ledger"]()
 TASK = pytest.StashKey["_questions.Task"]()
 SPEED = pytest.StashKey[list]()
 TARGET_LABEL = pytest.StashKey[str]()
-# Grade mode stores here the function that times a submission living in a sandboxed worker;
-# it has gradekit.harness.speed.compare's signature. Absent: speed.compare, in-process.
-SPEED_COMPARE = pytest.StashKey["object"]()
-# Grade mode sets this to False: the student's code runs in a worker that has its own guard, and a
-# guard here would only slow down this process (and the reference timed in it).
-GUARD_HERE = pytest.StashKey[bool]()
-ENV_TIMEOUT = "GRADEKIT_TIMEOUT"
+ENV_TIMEOUT = timeouts.ENV_TIMEOUT
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -142,16 +135,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             book.expect(item.nodeid, question, task)
 
 
-def _timeout_for(config: pytest.Config, task: _questions.Task, question: _questions.Question | None) -> float:
-    if task.timeout:
-        return task.timeout
-    if question is not None and question.timeout:
-        return question.timeout
-    if config.getoption("--gradekit-timeout"):
-        return config.getoption("--gradekit-timeout")
-    if os.environ.get(ENV_TIMEOUT):
-        return float(os.environ[ENV_TIMEOUT])
-    return timeouts.DEFAULT_SECONDS
+def test_time_limit(config: pytest.Config, task: _questions.Task) -> float:
+    """Seconds one test of ``task`` may run in this session (see :func:`timeouts.limit_for`)."""
+    question = config.stash[LEDGER].questions.get(task.question)
+    return timeouts.limit_for(task, question, config.getoption("--gradekit-timeout"))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -159,11 +146,10 @@ def pytest_runtest_call(item: pytest.Item):
     task = item.stash.get(TASK, None)
     if task is None:
         return (yield)
-    question = item.config.stash[LEDGER].questions.get(task.question)
-    guarded = task.forbid and item.config.stash.get(GUARD_HERE, True)
+    guarded = task.forbid and backend.active().guards_in_process
     watch = _guard.Guard(task.id, task.forbid) if guarded else contextlib.nullcontext()
     try:
-        with timeouts.time_limit(_timeout_for(item.config, task, question), task.id), watch:
+        with timeouts.time_limit(test_time_limit(item.config, task), task.id), watch:
             result = yield
     except BaseException as exc:
         if guarded and watch.violations:
@@ -252,7 +238,7 @@ def speed(request: pytest.FixtureRequest):
 
     def run(submission, reference, make_inputs, check, **options):
         __tracebackhide__ = True
-        compare = request.config.stash.get(SPEED_COMPARE, _speed.compare)
+        compare = backend.active().speed_compare()
         result = compare(task.id, task.speed, submission, reference, make_inputs, check, **options)
         results.append(result)
         return result

@@ -7,14 +7,30 @@ worker process instead.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 
 DEFAULT_SECONDS = 120.0
+ENV_TIMEOUT = "GRADEKIT_TIMEOUT"
 
 
 class TaskTimeout(Exception):
     """The test ran past its task's time limit."""
+
+
+def limit_for(task, question, option: float | None = None) -> float:
+    """Seconds one test of ``task`` may run: the task's own limit, else its question's, else
+    ``--gradekit-timeout`` (``option``), else $GRADEKIT_TIMEOUT, else :data:`DEFAULT_SECONDS`."""
+    if task.timeout:
+        return task.timeout
+    if question is not None and question.timeout:
+        return question.timeout
+    if option:
+        return option
+    if os.environ.get(ENV_TIMEOUT):
+        return float(os.environ[ENV_TIMEOUT])
+    return DEFAULT_SECONDS
 
 
 @contextlib.contextmanager

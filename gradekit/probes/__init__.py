@@ -8,18 +8,18 @@ object lives in the sandboxed worker, the probe runs there, and only its plain-d
 back. A probe therefore takes objects and plain data and returns plain data only: numbers,
 strings, lists, tuples, dicts, numpy arrays, torch tensors.
 
-Question-specific probes live in ``gradekit/probes/qN.py``, decorated with :func:`probe`.
+Question-specific probes live in ``gradekit/probes/qN.py``, decorated with :func:`probe`. What a
+test computes or asserts on a probe's result is no probe: it lives in gradekit.checks, which may
+import probes; probes never import checks, because probes are what the worker loads.
 """
 from __future__ import annotations
 
 import functools
 from typing import Callable
 
+from gradekit.harness import backend
+
 REGISTRY: dict[str, Callable] = {}
-
-# Grade mode replaces this with a function that runs the probe where the objects live.
-_dispatch: Callable = lambda fn, args, kwargs: fn(*args, **kwargs)  # noqa: E731
-
 
 def probe(fn: Callable) -> Callable:
     """Register ``fn`` as a probe, callable on objects that live in this process or in a grading worker."""
@@ -28,16 +28,10 @@ def probe(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
-        return _dispatch(fn, args, kwargs)
+        return backend.active().run_probe(fn, args, kwargs)
 
     call.__gradekit_probe__ = name
     return call
-
-
-def set_dispatch(dispatch: Callable) -> None:
-    """Install how probes run (in-process by default)."""
-    global _dispatch
-    _dispatch = dispatch
 
 
 @probe
@@ -113,18 +107,20 @@ def forward(model, x, train: bool = False, grad: bool = False):
     return out
 
 
-@probe
-def output_shapes(model, x) -> list[tuple[str, str, tuple]]:
-    """(name, class, output shape) of every leaf module in call order, from forward hooks, in eval mode."""
+def forward_with_leaf_hooks(model, x, attach: Callable) -> None:
+    """model(x) once in eval mode without gradients, with hooks on every leaf module, all removed after.
+
+    Not a probe but the sequence probes share (output_shapes here, gradekit.probes.q5.layer_trace):
+    it runs inside a probe, where the model lives. ``attach(name, leaf)`` registers that leaf's hooks
+    and returns their handles; leaves are visited in registration order, the root excluded. The
+    model's training mode is restored and the hooks removed even when the forward pass raises.
+    """
     import torch
 
-    rows = []
-    hooks = []
+    handles = []
     for name, m in model.named_modules():
         if name and not list(m.children()):
-            hooks.append(m.register_forward_hook(
-                lambda mod, inp, out, name=name: rows.append(
-                    (name, type(mod).__name__, tuple(out.shape) if hasattr(out, "shape") else ()))))
+            handles += attach(name, m)
     was = model.training
     model.eval()
     try:
@@ -132,6 +128,18 @@ def output_shapes(model, x) -> list[tuple[str, str, tuple]]:
             model(x)
     finally:
         model.train(was)
-        for h in hooks:
+        for h in handles:
             h.remove()
+
+
+@probe
+def output_shapes(model, x) -> list[tuple[str, str, tuple]]:
+    """(name, class, output shape) of every leaf module in call order, from forward hooks, in eval mode."""
+    rows = []
+
+    def attach(name, m):
+        return [m.register_forward_hook(lambda mod, inp, out: rows.append(
+            (name, type(mod).__name__, tuple(out.shape) if hasattr(out, "shape") else ())))]
+
+    forward_with_leaf_hooks(model, x, attach)
     return rows
