@@ -5,11 +5,15 @@ import argparse
 import sys
 
 
-def _questions(text: str | None) -> list[str] | None:
-    """'q1,q3' -> ['q1', 'q3']; None means every question."""
-    if not text:
-        return None
-    return [q.strip() for q in text.split(",") if q.strip()]
+def comma_list(text: str) -> list[str] | None:
+    """'q1,q3' -> ['q1', 'q3']; an empty value means all of them (None)."""
+    return [q.strip() for q in text.split(",") if q.strip()] or None
+
+
+def add_questions_option(parser: argparse.ArgumentParser, default: str = "all") -> None:
+    """The one ``--questions`` option every subcommand that takes a subset of questions shares."""
+    parser.add_argument("--questions", metavar="Q", type=comma_list, default=None,
+                        help=f"comma-separated, e.g. q1,q3 (default: {default})")
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -21,13 +25,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from gradekit.ops import bench
 
-    return bench.main(device=args.device, json_path=args.json, quick=args.quick, ops=_questions(args.ops))
+    return bench.main(device=args.device, json_path=args.json, quick=args.quick, ops=args.ops)
 
 
 def cmd_stubs(args: argparse.Namespace) -> int:
     from gradekit.release import stubs
 
-    return stubs.main(questions=_questions(args.questions), check=args.check)
+    return stubs.main(questions=args.questions, check=args.check)
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -39,13 +43,13 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from gradekit.cli import demo
 
-    return demo.main(out=args.out, questions=_questions(args.questions))
+    return demo.main(out=args.out, questions=args.questions)
 
 
 def cmd_nbgrader(args: argparse.Namespace) -> int:
     from gradekit.nbgrader import course as nbgrader_course
 
-    return nbgrader_course.main(args.course, questions=_questions(args.questions))
+    return nbgrader_course.main(args.course, questions=args.questions)
 
 
 def cmd_nbgrader_export(args: argparse.Namespace) -> int:
@@ -57,20 +61,20 @@ def cmd_nbgrader_export(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     from gradekit.grade import grade as grading
 
-    return grading.main(args.submission, out=args.out, questions=_questions(args.questions), timeout=args.timeout)
+    return grading.main(args.submission, out=args.out, questions=args.questions, timeout=args.timeout)
 
 
 def cmd_grade_all(args: argparse.Namespace) -> int:
     from gradekit.grade import grade_all as batch
 
     return batch.main(args.root, out=args.out, jobs=args.jobs, force=args.force,
-                      questions=_questions(args.questions), timeout=args.timeout)
+                      questions=args.questions, timeout=args.timeout)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from gradekit.grade import exports
 
-    return exports.main(args.platform, args.out, questions=_questions(args.questions))
+    return exports.main(args.platform, args.out, questions=args.questions)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,11 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     s.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     s.add_argument("--quick", action="store_true", help="fewer repeats and shapes (a smoke run)")
-    s.add_argument("--ops", metavar="OPS", help="comma-separated subset: conv2d,max_pool2d,avg_pool2d,min_pool2d,lrn")
+    s.add_argument("--ops", metavar="OPS", type=comma_list, help="comma-separated subset: conv2d,max_pool2d,avg_pool2d,min_pool2d,lrn")
     s.set_defaults(func=cmd_bench)
 
     s = sub.add_parser("stubs", help="regenerate assignments/qN code stubs from solutions/qN")
-    s.add_argument("--questions", metavar="Q", help="comma-separated, e.g. q1,q3 (default: all)")
+    add_questions_option(s)
     s.add_argument("--check", action="store_true", help="only report stubs that differ; exit 1 if any")
     s.set_defaults(func=cmd_stubs)
 
@@ -103,12 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("demo", help="grade the solutions and the untouched stubs, show both scoreboards")
     s.add_argument("--out", metavar="DIR", default="gradekit-reports", help="where the reports go (default: %(default)s)")
-    s.add_argument("--questions", metavar="Q", help="comma-separated, e.g. q1,q3 (default: all)")
+    add_questions_option(s)
     s.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("nbgrader", help="create or update an nbgrader course (source/ and release/) in COURSE")
     s.add_argument("course", metavar="COURSE")
-    s.add_argument("--questions", metavar="Q", help="comma-separated, e.g. q1,q3 (default: all)")
+    add_questions_option(s)
     s.set_defaults(func=cmd_nbgrader)
 
     s = sub.add_parser("nbgrader-export", help="write the nbgrader gradebook of COURSE as CSV")
@@ -119,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("grade", help="grade one submission in a sandbox: results.json, junit.xml, score.csv")
     s.add_argument("submission", metavar="SUBMISSION", help="a folder like assignments/, a repo root, or a .zip/.tar.gz")
     s.add_argument("--out", metavar="DIR", required=True)
-    s.add_argument("--questions", metavar="Q", help="comma-separated, e.g. q1,q3 (default: those submitted)")
+    add_questions_option(s, default="those submitted")
     s.add_argument("--timeout", metavar="S", type=float, default=None, help="wall-clock seconds per task")
     s.set_defaults(func=cmd_grade)
 
@@ -128,14 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", metavar="DIR", required=True)
     s.add_argument("--jobs", metavar="N", type=int, default=1)
     s.add_argument("--force", action="store_true", help="re-grade submissions already graded")
-    s.add_argument("--questions", metavar="Q", help="comma-separated, e.g. q1,q3 (default: all)")
+    add_questions_option(s)
     s.add_argument("--timeout", metavar="S", type=float, default=None, help="wall-clock seconds per task")
     s.set_defaults(func=cmd_grade_all)
 
     s = sub.add_parser("export", help="write an autograder bundle for a platform")
     s.add_argument("platform", choices=["gradescope", "github-classroom"])
     s.add_argument("out", metavar="OUT", help="OUT.zip for gradescope, a folder for github-classroom")
-    s.add_argument("--questions", metavar="Q", help="comma-separated, e.g. q1,q3 (default: all)")
+    add_questions_option(s)
     s.set_defaults(func=cmd_export)
     return p
 
