@@ -74,3 +74,19 @@ def test_github_classroom_workflow_grade_step_feeds_the_reporter(tmp_path):
     # What the reporter computes: the sum of the tests' scores over max_score.
     assert (sum(t["score"] for t in payload["tests"]), payload["max_score"]) == (100, 100)
     assert [t["name"] for t in payload["tests"]] == ["q1.1 add", "q1.2 scale", "q1.3 describe"]
+
+
+def test_workflows_generated_before_the_layout_change_still_report(tmp_path):
+    """Classroom workflows written before gradekit's layout by package run `python -m gradekit.exports`."""
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"score": 30, "tests": [
+        {"name": "q1.1 add", "number": "q1.1", "score": 30, "max_score": 40, "output": "1 of 2 tests failed"}]}))
+    old, new = (subprocess.run([sys.executable, "-m", module, "classroom-result", str(results)],
+                               capture_output=True, text=True, timeout=120)
+                for module in ("gradekit.exports", "gradekit.grade.exports"))
+    assert old.returncode == new.returncode == 0, old.stderr + new.stderr
+    assert old.stdout == new.stdout and old.stdout.startswith("result=")
+    payload = json.loads(base64.b64decode(old.stdout.strip().split("=", 1)[1]))
+    assert (payload["tests"][0]["score"], payload["max_score"], payload["status"]) == (30, 40, "fail")
+    usage = subprocess.run([sys.executable, "-m", "gradekit.exports"], capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "usage: python -m gradekit.grade.exports" in usage.stderr
