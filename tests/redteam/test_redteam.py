@@ -12,7 +12,7 @@ import pytest
 
 from gradekit.sandbox.parent import launch as sandbox
 
-from ..grading.conftest import COURSE, run_grade
+from ..grade.conftest import COURSE, run_grade
 from .conftest import load_case
 
 
