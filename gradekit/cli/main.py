@@ -35,9 +35,9 @@ def cmd_stubs(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from gradekit.release import repo as release
+    from gradekit.release import repo
 
-    return release.main(args.out, force=args.force)
+    return repo.main(args.out, force=args.force)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -65,9 +65,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_grade_all(args: argparse.Namespace) -> int:
-    from gradekit.grade import grade_all as batch
+    from gradekit.grade import grade_all
 
-    return batch.main(args.root, out=args.out, jobs=args.jobs, force=args.force,
+    return grade_all.main(args.root, out=args.out, jobs=args.jobs, force=args.force,
                       questions=args.questions, timeout=args.timeout)
 
 

@@ -13,7 +13,7 @@ from gradekit.course.questions import QUESTION_RE
 ENV_AGAINST = "GRADEKIT_AGAINST"
 
 
-class TargetError(ValueError):
+class LocateError(ValueError):
     """``--against`` names something that is not a submission; the message says what was found."""
 
 
@@ -23,7 +23,7 @@ def find_course_root(start: Path | None = None) -> Path:
     for folder in (start, *start.parents):
         if (folder / "assignments").is_dir():
             return folder
-    raise TargetError(
+    raise LocateError(
         f"no assignments/ folder at or above {start}: run from inside the course repository"
     )
 
@@ -32,7 +32,7 @@ def has_questions(folder: Path) -> bool:
     return folder.is_dir() and any(p.is_dir() and QUESTION_RE.match(p.name) for p in folder.iterdir())
 
 
-def resolve_target(against: str | None, course_root: Path) -> Path:
+def resolve_under_test(against: str | None, course_root: Path) -> Path:
     """The folder whose qN/ sub-folders hold the modules under test.
 
     ``None`` or ``"assignments"``: the student's working copy; ``"solutions"``: the reference
@@ -43,7 +43,7 @@ def resolve_target(against: str | None, course_root: Path) -> Path:
     if against == "solutions":
         sol = course_root / "solutions"
         if not sol.is_dir():
-            raise TargetError(
+            raise LocateError(
                 f"--against solutions: {sol} does not exist (a student release has no solutions)"
             )
         return sol.resolve()
@@ -51,9 +51,9 @@ def resolve_target(against: str | None, course_root: Path) -> Path:
     if not path.is_absolute():
         path = Path.cwd() / path
     if not path.exists():
-        raise TargetError(f"--against {against}: no such file or folder")
+        raise LocateError(f"--against {against}: no such file or folder")
     if path.is_file():
-        raise TargetError(
+        raise LocateError(
             f"--against {against}: is a file; unpack it first (`gradekit grade` accepts .zip and .tar.gz)"
         )
     if has_questions(path / "assignments"):
@@ -61,17 +61,17 @@ def resolve_target(against: str | None, course_root: Path) -> Path:
     if has_questions(path):
         return path.resolve()
     if QUESTION_RE.match(path.name):
-        raise TargetError(
+        raise LocateError(
             f"--against {against}: is a single question folder; pass the folder that contains it"
         )
-    raise TargetError(
+    raise LocateError(
         f"--against {against}: holds no question folders (q1/, q2/, ...) and no assignments/ folder"
     )
 
 
-def default_target() -> Path:
+def default_under_test() -> Path:
     """The target outside pytest (notebooks, workers): $GRADEKIT_AGAINST or assignments/ above the cwd."""
     against = os.environ.get(ENV_AGAINST)
     if against and Path(against).is_dir() and has_questions(Path(against)):
         return Path(against).resolve()
-    return resolve_target(against, find_course_root())
+    return resolve_under_test(against, find_course_root())

@@ -25,11 +25,11 @@ from pathlib import Path
 
 from gradekit import __version__
 from gradekit.grade import results as grade_report
-from gradekit.sandbox.parent import launch as sandbox
+from gradekit.sandbox.parent import launch
 from gradekit.grade import staging
 from gradekit.course.questions import load_question, question_folders
 from gradekit.sandbox.parent.session import GradeConfig
-from gradekit.course.locate import TargetError, find_course_root
+from gradekit.course.locate import LocateError, find_course_root
 
 ENV_COURSE = "GRADEKIT_COURSE"  # the course repository (default: found from the working directory)
 ENV_HIDE = "GRADEKIT_HIDE"  # more folders to hide from the sandbox (os.pathsep-separated)
@@ -66,7 +66,7 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
     work = Path(tempfile.mkdtemp(prefix="gradekit-grade-"))
     os.chmod(work, 0o711)  # a worker running as its own uid must reach the staged files
     extra: dict = {"gradekit_version": __version__, "submission": str(submission)}
-    uid = sandbox.worker_uid()
+    uid = launch.worker_uid()
     try:
         staged = staging.stage(submission, root, work / "submission", questions)
         graded = questions or staged.questions or [q.name for q in question_folders(root / "assignments")]
@@ -94,7 +94,7 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
             log, code = proc.stdout + proc.stderr, proc.returncode
         except subprocess.TimeoutExpired as exc:
             log, code = f"{exc.stdout or ''}{exc.stderr or ''}\ngrading ran past {budget:g} s", -1
-        swept = sandbox.sweep_uid(uid)  # nothing of the worker may outlive grading
+        swept = launch.sweep_uid(uid)  # nothing of the worker may outlive grading
         facts = json.loads((work / "facts.json").read_text()) if (work / "facts.json").is_file() else {}
         log = log if isinstance(log, str) else log.decode(errors="replace")
         if facts.get("output_head"):
@@ -118,7 +118,7 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
         results["output"] = _summary(results, extra)
         grade_report.write_all(out, results, (work / "score.csv").read_text())
         return 0
-    except (staging.StagingError, TargetError) as exc:
+    except (staging.StagingError, LocateError) as exc:
         extra["grading_seconds"] = round(time.monotonic() - started, 2)
         grade_report.write_all(out, grade_report.failed_results(f"the submission could not be read: {exc}", extra),
                                None)

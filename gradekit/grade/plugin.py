@@ -19,8 +19,8 @@ import os
 import pytest
 
 from gradekit.harness import backend
-from gradekit.harness import guard as _guard
-from gradekit.harness import plugin as _plugin
+from gradekit.harness import guard
+from gradekit.harness import plugin as harness_plugin
 from gradekit.sandbox.parent.session import GradeConfig, Session
 from gradekit.sandbox.parent.timing import make_compare
 
@@ -68,7 +68,7 @@ class SandboxBackend:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep each task's tests together (in task order), so one worker per task is enough."""
     def task_key(item):
-        task = item.stash.get(_plugin.TASK, None)
+        task = item.stash.get(harness_plugin.TASK, None)
         if task is None:
             return (1, 0, 0)
         return (0, int(task.question[1:]), task.number)
@@ -77,7 +77,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     last: dict[str, str] = {}
     counts: dict[str, int] = {}
     for item in items:
-        task = item.stash.get(_plugin.TASK, None)
+        task = item.stash.get(harness_plugin.TASK, None)
         if task is not None:
             last[task.id] = item.nodeid
             counts[task.id] = counts.get(task.id, 0) + 1
@@ -93,13 +93,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def _seconds_for(item: pytest.Item, task) -> float:
     """A task's wall-clock budget: its tests' per-test limits added up (or --timeout when given)."""
-    per_test = _plugin.test_time_limit(item.config, task)
+    per_test = harness_plugin.test_time_limit(item.config, task)
     return per_test * item.config.stash[TEST_SECONDS].get(task.id, 1)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    task = item.stash.get(_plugin.TASK, None)
+    task = item.stash.get(harness_plugin.TASK, None)
     if task is not None:
         session = item.config.stash[SESSION]
         session.begin(task, _seconds_for(item, task))
@@ -111,14 +111,14 @@ def pytest_runtest_call(item: pytest.Item):
     result = yield
     violations = item.config.stash[SESSION].violations
     if violations:  # counts even when the test swallowed the exception the call raised
-        raise _guard.ForbiddenCallError(violations[0])
+        raise guard.ForbiddenCallError(violations[0])
     return result
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem):
     yield
-    task = item.stash.get(_plugin.TASK, None)
+    task = item.stash.get(harness_plugin.TASK, None)
     if task is not None and item.config.stash[LAST_OF_TASK].get(task.id) == item.nodeid:
         item.config.stash[SESSION].end()
 

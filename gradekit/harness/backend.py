@@ -35,8 +35,8 @@ class InProcess:
 
     guards_in_process = True
 
-    def submission(self, name: str) -> importer.Submission:
-        return importer.Submission(name)
+    def submission(self, name: str) -> importer.LazyModule:
+        return importer.LazyModule(name)
 
     def run_probe(self, fn: Callable, args: tuple, kwargs: dict):
         return fn(*args, **kwargs)
@@ -65,7 +65,7 @@ def submission(name: str):
     return _active.submission(name)
 
 
-def reference(name: str) -> importer.Submission:
+def reference(name: str) -> importer.LazyModule:
     """The reference solution's module, for hidden tests on the instructor's side only.
 
     Always in this process: references are the course's own trusted code, never the student's.

@@ -25,7 +25,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
-from gradekit.harness import importer as _submission
+from gradekit.harness import importer
 
 # Presets name the families a do-it-yourself task usually forbids. "@name" in tasks.toml expands here.
 PRESETS: dict[str, tuple[str, ...]] = {
@@ -147,7 +147,7 @@ def _codes_of(obj) -> set:
 
 
 @dataclass
-class Targets:
+class ForbiddenSet:
     """What a task forbids, resolved into things the watchers can compare by identity."""
 
     codes: dict = field(default_factory=dict)  # code object -> public name
@@ -158,7 +158,7 @@ class Targets:
 
     @classmethod
     @functools.lru_cache(maxsize=None)
-    def resolve(cls, specs: tuple[str, ...]) -> "Targets":
+    def resolve(cls, specs: tuple[str, ...]) -> "ForbiddenSet":
         t = cls()
         keep = []  # objects whose ids we store must stay alive
         for spec in expand(specs):
@@ -207,9 +207,9 @@ def _torch_op_call_codes() -> frozenset:
 _TORCH_OP_CALLS: frozenset = frozenset()
 
 
-def _submission_frame(frame):
+def submission_frame(frame):
     """The innermost frame on the stack that runs a submission file, or None."""
-    files = _submission.submission_files()
+    files = importer.submission_files()
     while frame is not None:
         if frame.f_code.co_filename in files:
             return frame
@@ -222,14 +222,14 @@ class Guard:
 
     def __init__(self, task_id: str, specs):
         self.task_id = task_id
-        self.targets = Targets.resolve(tuple(specs))
+        self.forbidden = ForbiddenSet.resolve(tuple(specs))
         self.violations: list[str] = []
-        self._modes = []
+        self.modes = []  # torch function modes entered by __enter__ (the tamper check looks for them)
         self._old_profile = None
 
     # -- recording ------------------------------------------------------------------------------
     def _record(self, name: str, frame) -> str | None:
-        sub = _submission_frame(frame)
+        sub = submission_frame(frame)
         if sub is None:
             return None
         where = f" ({sub.f_code.co_filename.rsplit('/', 1)[-1]}, line {sub.f_lineno})"
@@ -241,11 +241,11 @@ class Guard:
     def _profile(self, frame, event, arg):
         if event == "call":
             code = frame.f_code
-            name = self.targets.codes.get(code)
+            name = self.forbidden.codes.get(code)
             if name is not None:
                 self._record(name, frame.f_back)
-            elif code.co_name in self.targets.lazy:
-                for folder, public in self.targets.lazy[code.co_name]:
+            elif code.co_name in self.forbidden.lazy:
+                for folder, public in self.forbidden.lazy[code.co_name]:
                     if code.co_filename.startswith(folder):
                         self._record(public, frame.f_back)
             elif code in _TORCH_OP_CALLS:
@@ -253,7 +253,7 @@ class Guard:
                 if name is not None:
                     self._record(name, frame.f_back)
         elif event == "c_call":
-            name = self.targets.callables.get(id(arg))
+            name = self.forbidden.callables.get(id(arg))
             if name is not None:
                 self._record(name, frame)
 
@@ -263,17 +263,17 @@ class Guard:
         if not isinstance(qualified, str):
             return None
         base = qualified.split(".")[0]
-        if base in self.targets.ops:
-            return self.targets.ops[base]
+        if base in self.forbidden.ops:
+            return self.forbidden.ops[base]
         namespace = base.split("::")[0]
-        if namespace in self.targets.namespaces:
-            return f"{self.targets.namespaces[namespace]}.{base.split('::')[-1]}"
+        if namespace in self.forbidden.namespaces:
+            return f"{self.forbidden.namespaces[namespace]}.{base.split('::')[-1]}"
         return None
 
     # -- torch watchers -------------------------------------------------------------------------
     def _torch_modes(self):
         torch = sys.modules.get("torch")
-        if torch is None or not self.targets.callables:
+        if torch is None or not self.forbidden.callables:
             return []
         from torch.overrides import TorchFunctionMode
 
@@ -281,7 +281,7 @@ class Guard:
 
         class FunctionWatch(TorchFunctionMode):
             def __torch_function__(self, func, types, args=(), kwargs=None):
-                name = guard.targets.callables.get(id(func))
+                name = guard.forbidden.callables.get(id(func))
                 if name is not None:
                     msg = guard._record(name, sys._getframe(1))
                     if msg:
@@ -297,14 +297,14 @@ class Guard:
         self._old_profile = sys.getprofile()
         sys.setprofile(self._profile)
         threading.setprofile(self._profile)
-        self._modes = self._torch_modes()
-        for mode in self._modes:
+        self.modes = self._torch_modes()
+        for mode in self.modes:
             mode.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        for mode in reversed(self._modes):
+        for mode in reversed(self.modes):
             mode.__exit__(None, None, None)
-        self._modes = []
+        self.modes = []
         threading.setprofile(None)
         sys.setprofile(self._old_profile)

@@ -1,7 +1,7 @@
 """How a test run imports student code in its own process (``pytest assignments/qN``).
 
 ``gradekit.submission("q1.conv")`` asks the active backend (gradekit.harness.backend); in a local
-run that is a :class:`Submission` from here, which imports ``<target>/q1/conv.py`` on first use, so a missing file, a missing
+run that is a :class:`LazyModule` from here, which imports ``<folder under test>/q1/conv.py`` on first use, so a missing file, a missing
 function or an exception at import becomes a failure of the tests that need it (with a message
 naming the missing piece), not a collection error that takes the whole run down.
 Results of submission functions are returned as plain numpy arrays and tensors: a subclass that
@@ -16,7 +16,7 @@ import traceback
 import types
 from pathlib import Path
 
-from gradekit.course import locate as targets
+from gradekit.course import locate
 
 
 class SubmissionError(Exception):
@@ -41,46 +41,52 @@ class _State:
     """Process-wide: which folder is under test, and the modules loaded from it."""
 
     def __init__(self) -> None:
-        self.target: Path | None = None
+        self.under_test: Path | None = None
         self.modules: dict[tuple[Path, str], types.ModuleType | SubmissionError] = {}
         self.files: set[str] = set()  # absolute paths of loaded submission files (the guard reads it)
         self.packages: dict[Path, str] = {}
         self.course_root: Path | None = None  # where solutions/ lives, for reference()
 
-    def current_target(self) -> Path:
-        if self.target is None:
-            self.target = targets.default_target()
-        return self.target
+    def current_under_test(self) -> Path:
+        if self.under_test is None:
+            self.under_test = locate.default_under_test()
+        return self.under_test
 
 
 STATE = _State()
 
 
-def set_target(target: Path | None, course_root: Path | None = None) -> None:
+def new_state() -> _State:
+    """A fresh, empty state (for a test that must not see or leave modules in ``STATE``)."""
+    return _State()
+
+
+def set_under_test(folder: Path | None, course_root: Path | None = None) -> None:
     """Point :func:`submission` at another folder (the plugin does this from ``--against``)."""
-    STATE.target = Path(target).resolve() if target is not None else None
+    STATE.under_test = Path(folder).resolve() if folder is not None else None
     STATE.course_root = Path(course_root).resolve() if course_root is not None else None
 
 
-def current_target() -> Path:
-    return STATE.current_target()
+def current_under_test() -> Path:
+    return STATE.current_under_test()
 
 
 def submission_files() -> set[str]:
     return STATE.files
 
 
-def _split(name: str) -> tuple[str, str]:
+def split_name(name: str) -> tuple[str, str]:
+    """("q1", "conv") for "q1.conv"; ValueError for anything not named like a submission module."""
     parts = name.split(".")
     if len(parts) != 2 or not parts[0].startswith("q") or not parts[1].isidentifier():
         raise ValueError(f"a submission module is named like 'q1.conv', got {name!r}")
     return parts[0], parts[1]
 
 
-def _package_for(target: Path, question: str) -> str:
-    """A synthetic package per target and question, so ``from . import helpers`` works in student code
-    and two targets (solutions and a submission) never share module objects."""
-    prefix = STATE.packages.setdefault(target, f"_gradekit_target{len(STATE.packages)}")
+def _package_for(folder: Path, question: str) -> str:
+    """A synthetic package per folder and question, so ``from . import helpers`` works in student code
+    and two folders (solutions and a submission) never share module objects."""
+    prefix = STATE.packages.setdefault(folder, f"_gradekit_under_test{len(STATE.packages)}")
     if prefix not in sys.modules:
         root = types.ModuleType(prefix)
         root.__path__ = []  # namespace-like: only the question sub-packages below are importable
@@ -88,7 +94,7 @@ def _package_for(target: Path, question: str) -> str:
     pkg_name = f"{prefix}.{question}"
     if pkg_name not in sys.modules:
         pkg = types.ModuleType(pkg_name)
-        pkg.__path__ = [str(target / question)]
+        pkg.__path__ = [str(folder / question)]
         pkg.__package__ = pkg_name
         sys.modules[pkg_name] = pkg
     return pkg_name
@@ -100,27 +106,27 @@ def _where(exc: BaseException, path: Path) -> str:
     return f" ({path.name}, line {frames[-1].lineno})" if frames else ""
 
 
-def load_module(name: str, target: Path | None = None) -> types.ModuleType:
-    """Import ``<target>/qN/<module>.py`` once; failures are cached and raised again on every use."""
-    question, module = _split(name)
-    target = Path(target).resolve() if target is not None else current_target()
-    key = (target, name)
+def load_module(name: str, folder: Path | None = None) -> types.ModuleType:
+    """Import ``<folder>/qN/<module>.py`` once; failures are cached and raised again on every use."""
+    question, module = split_name(name)
+    folder = Path(folder).resolve() if folder is not None else current_under_test()
+    key = (folder, name)
     cached = STATE.modules.get(key)
     if isinstance(cached, SubmissionError):
         raise cached
     if cached is not None:
         return cached
-    path = target / question / f"{module}.py"
+    path = folder / question / f"{module}.py"
     rel = f"{question}/{module}.py"
     if not path.is_file():
-        err: SubmissionError = MissingModuleError(f"{rel} is missing from the submission ({target})")
+        err: SubmissionError = MissingModuleError(f"{rel} is missing from the submission ({folder})")
         STATE.modules[key] = err
         raise err
-    full_name = f"{_package_for(target, question)}.{module}"
+    full_name = f"{_package_for(folder, question)}.{module}"
     spec = importlib.util.spec_from_file_location(full_name, path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[full_name] = mod
-    if target == STATE.target:  # reference modules loaded by hidden tests are not under test
+    if folder == STATE.under_test:  # reference modules loaded by hidden tests are not under test
         STATE.files.add(str(path))
     try:
         spec.loader.exec_module(mod)
@@ -156,20 +162,20 @@ def plain(value):
     return value
 
 
-class Submission:
+class LazyModule:
     """A lazily imported student module; attribute access imports it and finds the name."""
 
-    def __init__(self, name: str, target: Path | None = None):
-        _split(name)
+    def __init__(self, name: str, folder: Path | None = None):
+        split_name(name)
         self._name = name
-        self._target = target
+        self._folder = folder
 
     def __repr__(self) -> str:
         return f"<submission {self._name}>"
 
     @property
     def module(self) -> types.ModuleType:
-        return load_module(self._name, self._target)
+        return load_module(self._name, self._folder)
 
     def has(self, attr: str) -> bool:
         return hasattr(self.module, attr)
@@ -182,7 +188,7 @@ class Submission:
         try:
             value = getattr(mod, attr)
         except AttributeError:
-            question, module = _split(self._name)
+            question, module = split_name(self._name)
             raise MissingNameError(f"{question}/{module}.py has no `{attr}`") from None
         if isinstance(value, types.FunctionType):
             return _plain_results(value)
@@ -199,13 +205,13 @@ def _plain_results(fn):
     return call
 
 
-def reference(name: str) -> Submission:
+def reference(name: str) -> LazyModule:
     """The reference solution's module, for hidden tests on the instructor's side only."""
-    root = STATE.course_root or targets.find_course_root()
+    root = STATE.course_root or locate.find_course_root()
     sol = root / "solutions"
     if not sol.is_dir():
         raise MissingModuleError(
             f"reference {name}: there is no solutions/ folder in {root} "
             "(hidden tests need the instructor's repository)"
         )
-    return Submission(name, target=sol.resolve())
+    return LazyModule(name, folder=sol.resolve())

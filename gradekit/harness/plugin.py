@@ -1,4 +1,4 @@
-"""gradekit's pytest plugin: tasks and points, the three targets, speed targets, the scoreboard, reports.
+"""gradekit's pytest plugin: tasks and points, the three folders under test, speed targets, the scoreboard, reports.
 
 Registered through the ``pytest11`` entry point (and from the repository's conftest.py before
 installation). It stays out of the way of any test that carries no ``task`` marker.
@@ -6,24 +6,25 @@ installation). It stays out of the way of any test that carries no ``task`` mark
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 import pytest
 
-from gradekit.harness import guard as _guard
-from gradekit.harness import ledger as _ledger
-from gradekit.course import questions as _questions
+from gradekit.harness import guard
+from gradekit.harness import ledger
+from gradekit.course import questions
 from gradekit.harness import reports
 from gradekit.harness import scoreboard
 from gradekit.harness import backend
-from gradekit.course import locate as _targets
-from gradekit.harness import importer as _submission
+from gradekit.course import locate
+from gradekit.harness import importer
 from gradekit.harness import timeouts
 
-LEDGER = pytest.StashKey["_ledger.Ledger"]()
-TASK = pytest.StashKey["_questions.Task"]()
+LEDGER = pytest.StashKey["ledger.Ledger"]()
+TASK = pytest.StashKey["questions.Task"]()
 SPEED = pytest.StashKey[list]()
-TARGET_LABEL = pytest.StashKey[str]()
+AGAINST_LABEL = pytest.StashKey[str]()
 ENV_TIMEOUT = timeouts.ENV_TIMEOUT
 
 
@@ -47,18 +48,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "task(id): the gradekit task (qN.k) this test earns points for")
-    config.stash[LEDGER] = _ledger.Ledger()
+    config.stash[LEDGER] = ledger.Ledger()
     against = config.getoption("--against")
     root = Path(config.rootpath)
     try:
         if (root / "assignments").is_dir() or against not in (None, "assignments"):
-            target = _targets.resolve_target(against, root)
-            _submission.set_target(target, course_root=root)
+            folder = locate.resolve_under_test(against, root)
+            importer.set_under_test(folder, course_root=root)
         else:
-            _submission.set_target(None)
-    except _targets.TargetError as exc:
+            importer.set_under_test(None)
+    except locate.LocateError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[TARGET_LABEL] = against or "assignments"
+    config.stash[AGAINST_LABEL] = against or "assignments"
     if config.getoption("--with-hidden"):
         _add_hidden_tests(config, root)
 
@@ -69,8 +70,8 @@ def _add_hidden_tests(config: pytest.Config, root: Path) -> None:
     for arg in config.args:
         path = Path(arg.split("::")[0])
         path = path if path.is_absolute() else Path(config.invocation_params.dir) / path
-        qdirs = [path] if _questions.QUESTION_RE.match(path.name) else (
-            _questions.question_folders(path) if path.is_dir() and path.name == "assignments" else [])
+        qdirs = [path] if questions.QUESTION_RE.match(path.name) else (
+            questions.question_folders(path) if path.is_dir() and path.name == "assignments" else [])
         for q in qdirs:
             hidden = root / "solutions" / q.name / "hidden"
             if hidden.is_dir() and str(hidden) not in config.args + extra:
@@ -85,13 +86,13 @@ def _task_filter(config: pytest.Config) -> set[str]:
     return wanted
 
 
-def _question_for(config: pytest.Config, item: pytest.Item, task_id: str) -> _questions.Question:
-    qid = _questions.question_id_of(task_id)
+def _question_for(config: pytest.Config, item: pytest.Item, task_id: str) -> questions.Question:
+    qid = questions.question_id_of(task_id)
     # The task table lives beside the visible tests; hidden tests use the same one.
     for folder in Path(item.path).parents:
         if folder.name == qid and (folder / "tasks.toml").is_file():
-            return _questions.load_question(folder)
-    return _questions.load_question(Path(config.rootpath) / "assignments" / qid)
+            return questions.load_question(folder)
+    return questions.load_question(Path(config.rootpath) / "assignments" / qid)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -125,6 +126,30 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         items[:] = keep
 
 
+# What Python says when a test imports a question's probes or checks the gradekit in use lacks.
+_MISSING_LAYER = re.compile(r"No module named '(gradekit\.(probes|checks)\.(q\d+))'")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    """A test module importing ``gradekit.probes.qN`` or ``gradekit.checks.qN`` that does not exist:
+    say where that file must be. The usual cause is writing it in one checkout of gradekit while
+    pytest imports another (an installed copy), and Python's message names neither."""
+    report = yield
+    found = _MISSING_LAYER.search(str(report.longrepr)) if report.failed else None
+    if found:
+        import gradekit
+
+        module, layer, question = found.groups()
+        package = Path(gradekit.__file__).parent
+        report.longrepr = (
+            f"{collector.nodeid} imports {module}, which the gradekit in use does not have: create "
+            f"{package / layer / question}.py (a question's {layer} live in the gradekit package, "
+            f"see docs/authoring.md). If you wrote it in another checkout of gradekit, install that "
+            f"one: pip install --no-build-isolation -e <that checkout>.")
+    return report
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The ledger expects exactly the tests that will run, after -k, -m and --task."""
     book = session.config.stash[LEDGER]
@@ -135,7 +160,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             book.expect(item.nodeid, question, task)
 
 
-def test_time_limit(config: pytest.Config, task: _questions.Task) -> float:
+def test_time_limit(config: pytest.Config, task: questions.Task) -> float:
     """Seconds one test of ``task`` may run in this session (see :func:`timeouts.limit_for`)."""
     question = config.stash[LEDGER].questions.get(task.question)
     return timeouts.limit_for(task, question, config.getoption("--gradekit-timeout"))
@@ -147,16 +172,16 @@ def pytest_runtest_call(item: pytest.Item):
     if task is None:
         return (yield)
     guarded = task.forbid and backend.active().guards_in_process
-    watch = _guard.Guard(task.id, task.forbid) if guarded else contextlib.nullcontext()
+    watch = guard.Guard(task.id, task.forbid) if guarded else contextlib.nullcontext()
     try:
         with timeouts.time_limit(test_time_limit(item.config, task), task.id), watch:
             result = yield
     except BaseException as exc:
         if guarded and watch.violations:
-            raise _guard.ForbiddenCallError(watch.violations[0]) from exc
+            raise guard.ForbiddenCallError(watch.violations[0]) from exc
         raise
     if guarded and watch.violations:
-        raise _guard.ForbiddenCallError(watch.violations[0])
+        raise guard.ForbiddenCallError(watch.violations[0])
     return result
 
 
@@ -183,7 +208,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
-def _short_report(task: _questions.Task, verdict: _ledger.Verdict, call: pytest.CallInfo) -> str | None:
+def _short_report(task: questions.Task, verdict: ledger.Verdict, call: pytest.CallInfo) -> str | None:
     """Replace tracebacks that would only show gradekit's or a stub's internals with what matters."""
     if verdict.kind == "not-implemented":
         return f"{task.id} {verdict.message}"
@@ -191,7 +216,7 @@ def _short_report(task: _questions.Task, verdict: _ledger.Verdict, call: pytest.
         return f"{verdict.message}" if verdict.message.startswith(task.id) else f"{task.id}: {verdict.message}"
     if verdict.kind == "import-error" and call.excinfo is not None:
         cause = call.excinfo.value.__cause__
-        files = _submission.submission_files()
+        files = importer.submission_files()
         lines = [f"{task.id}: {verdict.message}"]
         if cause is not None:
             import traceback
@@ -203,23 +228,23 @@ def _short_report(task: _questions.Task, verdict: _ledger.Verdict, call: pytest.
     return None
 
 
-def _verdict(item: pytest.Item, call: pytest.CallInfo, report) -> _ledger.Verdict:
+def _verdict(item: pytest.Item, call: pytest.CallInfo, report) -> ledger.Verdict:
     speeds = item.stash.get(SPEED, [])
     speed = speeds[0] if speeds else None
     if report.passed:
         fraction = min((s.fraction for s in speeds), default=1.0)
-        return _ledger.Verdict("passed", "ok", "" if fraction >= 1 else speed.note(), fraction, speed)
+        return ledger.Verdict("passed", "ok", "" if fraction >= 1 else speed.note(), fraction, speed)
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        return _ledger.Verdict("skipped", "skipped", _ledger.one_line(f"skipped: {reason}"), 0.0, speed)
+        return ledger.Verdict("skipped", "skipped", ledger.one_line(f"skipped: {reason}"), 0.0, speed)
     if call.excinfo is not None:
-        verdict = _ledger.classify(call.excinfo.value, _submission.submission_files())
+        verdict = ledger.classify(call.excinfo.value, importer.submission_files())
     else:
-        verdict = _ledger.Verdict("failed", "error", "failed")
+        verdict = ledger.Verdict("failed", "error", "failed")
     if report.when == "setup":
-        verdict.message = _ledger.one_line(f"could not set up the test: {verdict.message}")
+        verdict.message = ledger.one_line(f"could not set up the test: {verdict.message}")
     elif report.when == "teardown":
-        verdict.message = _ledger.one_line(f"failed while cleaning up: {verdict.message}")
+        verdict.message = ledger.one_line(f"failed while cleaning up: {verdict.message}")
     verdict.speed = speed
     return verdict
 
@@ -257,13 +282,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     results = book.results()
     if not results:
         return
-    label = config.stash[TARGET_LABEL]
+    label = config.stash[AGAINST_LABEL]
     if not config.getoption("--no-scoreboard"):
         tw = terminalreporter
         tw.write_line("")
         scoreboard.render(results, tw.write_line, label, width=min(tw._tw.fullwidth, 120))
     extra = {"target": label, "interrupted": exitstatus == pytest.ExitCode.INTERRUPTED}
     if config.getoption("--gradekit-json"):
-        reports.write_gradescope(Path(config.getoption("--gradekit-json")), results, target=label, extra=extra)
+        reports.write_gradescope(Path(config.getoption("--gradekit-json")), results, against=label, extra=extra)
     if config.getoption("--gradekit-csv"):
         reports.write_csv(Path(config.getoption("--gradekit-csv")), results)

@@ -27,7 +27,7 @@ def atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def gradescope(results: list[QuestionResult], *, target: str, extra: dict | None = None,
+def gradescope(results: list[QuestionResult], *, against: str, extra: dict | None = None,
                visibility: str = "visible") -> dict:
     """Gradescope's autograder results schema: one test entry per task, named '<id> <title>'."""
     tests = []
@@ -50,7 +50,7 @@ def gradescope(results: list[QuestionResult], *, target: str, extra: dict | None
     score = sum(qr.earned for qr in results)
     return {
         "score": round(score, 4),
-        "output": f"gradekit {__version__}, against {target}",
+        "output": f"gradekit {__version__}, against {against}",
         "visibility": visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -58,8 +58,8 @@ def gradescope(results: list[QuestionResult], *, target: str, extra: dict | None
     }
 
 
-def write_gradescope(path: Path, results: list[QuestionResult], *, target: str, extra: dict | None = None) -> None:
-    atomic_write(path, json.dumps(gradescope(results, target=target, extra=extra), indent=2) + "\n")
+def write_gradescope(path: Path, results: list[QuestionResult], *, against: str, extra: dict | None = None) -> None:
+    atomic_write(path, json.dumps(gradescope(results, against=against, extra=extra), indent=2) + "\n")
 
 
 def csv_rows(results: list[QuestionResult]) -> list[dict]:

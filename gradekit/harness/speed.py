@@ -18,7 +18,7 @@ from typing import Callable
 from gradekit.course.questions import Speed
 
 # Bound now: a submission that patches time.perf_counter later does not change our clock.
-_clock = time.perf_counter_ns
+clock = time.perf_counter_ns
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class SpeedResult:
                 f"{self.submission_ms:.3g} ms vs {self.reference_ms:.3g} ms)")
 
 
-def _same(a, b) -> bool:
+def same_values(a, b) -> bool:
     """Inputs unchanged? Arrays and tensors compared exactly, other values with ==."""
     np = sys.modules.get("numpy")
     torch = sys.modules.get("torch")
@@ -49,13 +49,13 @@ def _same(a, b) -> bool:
         return isinstance(b, torch.Tensor) and a.shape == b.shape and bool(torch.equal(a, b) or
                                                                               (a.isnan() & b.isnan()).all())
     if isinstance(a, (tuple, list)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same_values(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(same_values(a[k], b[k]) for k in a)
     return a == b
 
 
-def _pin_threads():
+def pin_threads():
     """Fix torch's thread count for the measurement and report it (None when torch is not in use)."""
     torch = sys.modules.get("torch")
     if torch is None:
@@ -65,13 +65,66 @@ def _pin_threads():
     return n, lambda: torch.set_num_threads(n)
 
 
-def _timed(fn, args, kwargs) -> tuple[float, object]:
-    start = _clock()
+def _timed(fn, args, kwargs) -> tuple[int, object]:
+    start = clock()
     out = fn(*args, **kwargs)
     torch = sys.modules.get("torch")
     if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
         torch.cuda.synchronize()
-    return (_clock() - start) / 1e6, out
+    return clock() - start, out
+
+
+@dataclass(frozen=True)
+class Runs:
+    """How one side of a comparison is run: in this process, or in grade mode through the sandbox.
+
+    ``warm(inputs)`` runs both sides once, untimed. ``submission(inputs)`` and ``reference(inputs)``
+    return ``(nanoseconds, output)``; each gets its own copy of the inputs. ``inputs_after(inputs)``
+    is what the submission's copy of the inputs holds after its run.
+    """
+
+    warm: Callable[[tuple], None]
+    submission: Callable[[tuple], tuple[int, object]]
+    reference: Callable[[tuple], tuple[int, object]]
+    inputs_after: Callable[[tuple], object]
+
+
+def measure(task_id: str, speed: Speed, runs: Runs, make_inputs: Callable[[int], tuple],
+            check: Callable[[object, object], None], *, repeats: int, warmup: int, seed: int) -> SpeedResult:
+    """The timing loop both ways of running share: fresh inputs per repeat, order alternated, outputs checked."""
+    __tracebackhide__ = True
+    threads, restore = pin_threads()
+    sub_ns, ref_ns = [], []
+    try:
+        for i in range(warmup):
+            runs.warm(make_inputs(seed + 1000 + i))
+        for r in range(repeats):
+            inputs = make_inputs(seed + r)
+            before = copy.deepcopy(inputs)
+            ref_inputs = copy.deepcopy(inputs)  # the submission cannot disturb what the reference sees
+            # Alternate which runs first so neither always gets the warmer cache.
+            if r % 2 == 0:
+                t_sub, out = runs.submission(inputs)
+                t_ref, ref_out = runs.reference(ref_inputs)
+            else:
+                t_ref, ref_out = runs.reference(ref_inputs)
+                t_sub, out = runs.submission(inputs)
+            if not same_values(before, runs.inputs_after(inputs)):
+                raise AssertionError("the submission modified its input arrays; it must leave them unchanged")
+            try:
+                check(out, ref_out)
+            except AssertionError as exc:
+                raise AssertionError(f"wrong output in timed run {r + 1}: {exc}") from None
+            sub_ns.append(t_sub)
+            ref_ns.append(t_ref)
+    finally:
+        restore()
+    sub_ms = statistics.median(sub_ns) / 1e6
+    ref_ms = statistics.median(ref_ns) / 1e6
+    ratio = ref_ms / max(sub_ms, 1e-9)
+    return SpeedResult(task_id=task_id, ratio=ratio, submission_ms=sub_ms, reference_ms=ref_ms,
+                       target=speed.target, floor=speed.floor, fraction=speed.fraction(ratio),
+                       repeats=repeats, threads=threads, reference=speed.reference)
 
 
 def compare(task_id: str, speed: Speed, submission: Callable, reference: Callable,
@@ -86,37 +139,12 @@ def compare(task_id: str, speed: Speed, submission: Callable, reference: Callabl
     __tracebackhide__ = True
     kwargs = kwargs or {}
     reference_kwargs = reference_kwargs or {}
-    threads, restore = _pin_threads()
-    sub_ms, ref_ms = [], []
-    try:
-        for i in range(warmup):
-            inputs = make_inputs(seed + 1000 + i)
-            submission(*inputs, **kwargs)
-            reference(*inputs, **reference_kwargs)
-        for r in range(repeats):
-            inputs = make_inputs(seed + r)
-            before = copy.deepcopy(inputs)
-            ref_inputs = copy.deepcopy(inputs)  # the submission cannot disturb what the reference sees
-            # Alternate which runs first so neither always gets the warmer cache.
-            if r % 2 == 0:
-                t_sub, out = _timed(submission, inputs, kwargs)
-                t_ref, ref_out = _timed(reference, ref_inputs, reference_kwargs)
-            else:
-                t_ref, ref_out = _timed(reference, ref_inputs, reference_kwargs)
-                t_sub, out = _timed(submission, inputs, kwargs)
-            if not _same(inputs, before):
-                raise AssertionError("the submission modified its input arrays; it must leave them unchanged")
-            try:
-                check(out, ref_out)
-            except AssertionError as exc:
-                raise AssertionError(f"wrong output in timed run {r + 1}: {exc}") from None
-            sub_ms.append(t_sub)
-            ref_ms.append(t_ref)
-    finally:
-        restore()
-    sub_med = statistics.median(sub_ms)
-    ref_med = statistics.median(ref_ms)
-    ratio = ref_med / max(sub_med, 1e-9)
-    return SpeedResult(task_id=task_id, ratio=ratio, submission_ms=sub_med, reference_ms=ref_med,
-                       target=speed.target, floor=speed.floor, fraction=speed.fraction(ratio),
-                       repeats=repeats, threads=threads, reference=speed.reference)
+
+    def warm(inputs):
+        submission(*inputs, **kwargs)
+        reference(*inputs, **reference_kwargs)
+
+    runs = Runs(warm=warm, submission=lambda inputs: _timed(submission, inputs, kwargs),
+                reference=lambda inputs: _timed(reference, inputs, reference_kwargs),
+                inputs_after=lambda inputs: inputs)
+    return measure(task_id, speed, runs, make_inputs, check, repeats=repeats, warmup=warmup, seed=seed)

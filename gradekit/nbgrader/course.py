@@ -28,7 +28,7 @@ from gradekit.nbgrader.preprocessors import NBGRADER_SANITIZE
 from gradekit.nbgrader.runtime import INSTRUCTOR_DIR, PART_GLOB, PARTS_DIR, TESTS_DIR
 from gradekit.course.questions import TaskTableError, question_folders
 from gradekit.release.stubs import StubError, solution_files
-from gradekit.course.locate import TargetError, find_course_root
+from gradekit.course.locate import LocateError, find_course_root
 
 CONFIG_BEGIN = "# --- gradekit settings: rewritten by `gradekit nbgrader`; put your own settings below ---"
 CONFIG_END = "# --- end of gradekit settings ---"
@@ -155,7 +155,7 @@ def main(course: str, questions: list[str] | None = None) -> int:
     try:
         repo = find_course_root()
         built = build(repo, Path(course), questions)
-    except (CourseError, TargetError, TaskTableError, StubError, source_notebook.NotebookSourceError,
+    except (CourseError, LocateError, TaskTableError, StubError, source_notebook.NotebookSourceError,
             KeyError) as exc:
         print(f"gradekit nbgrader: {exc}", file=sys.stderr)
         return 1

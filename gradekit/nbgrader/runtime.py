@@ -238,10 +238,10 @@ def grade_task(task_id: str, hidden: bool = False, timeout: float | None = None,
 
 def load_module(name: str, folder: str | Path = "."):
     """The student's module ``name`` ('q1.conv') built from the saved cells, to try it out by hand."""
-    from gradekit.harness import importer as under_test
+    from gradekit.harness import importer
 
     question = name.split(".")[0]
     out = Path(tempfile.mkdtemp(prefix="gradekit-try-"))
     for problem in assemble(question, out, folder).problems:
         print(problem)
-    return under_test.load_module(name, target=out)
+    return importer.load_module(name, folder=out)

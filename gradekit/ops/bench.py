@@ -186,14 +186,14 @@ def _run_case(case: Case, device: str, repeats: int, budget_s: float) -> list[Ro
         if backward:
             grad = torch.randn_like(ref(*inputs))
 
-            def timed(fn):
+            def timed(fn, inputs=inputs, grad=grad):
                 def step():
                     for t in inputs:
                         t.grad = None
                     fn(*inputs).backward(grad)
                 return step
         else:
-            def timed(fn):
+            def timed(fn, inputs=inputs):
                 return lambda: fn(*inputs)
         t_ms, g_ms, n = _median_ms(timed(ref), timed(mine), device, repeats, budget_s)
         goal = case.goal_fwdbwd if backward else case.goal_fwd

@@ -1,7 +1,7 @@
 """--against: what it accepts and how it says no."""
 import pytest
 
-from gradekit.course.locate import TargetError, resolve_target
+from gradekit.course.locate import LocateError, resolve_under_test
 
 
 @pytest.fixture
@@ -12,17 +12,17 @@ def root(tmp_path):
 
 
 def test_named_targets(root):
-    assert resolve_target(None, root) == (root / "assignments").resolve()
-    assert resolve_target("solutions", root) == (root / "solutions").resolve()
+    assert resolve_under_test(None, root) == (root / "assignments").resolve()
+    assert resolve_under_test("solutions", root) == (root / "solutions").resolve()
 
 
 def test_a_copy_of_assignments_or_a_repo_containing_one(root, tmp_path):
     copy = tmp_path / "copy" / "q1"
     copy.mkdir(parents=True)
-    assert resolve_target(str(copy.parent), root) == copy.parent.resolve()
+    assert resolve_under_test(str(copy.parent), root) == copy.parent.resolve()
     repo = tmp_path / "repo" / "assignments" / "q2"
     repo.mkdir(parents=True)
-    assert resolve_target(str(repo.parents[1]), root) == repo.parent.resolve()
+    assert resolve_under_test(str(repo.parents[1]), root) == repo.parent.resolve()
 
 
 @pytest.mark.parametrize("make, message", [
@@ -32,11 +32,11 @@ def test_a_copy_of_assignments_or_a_repo_containing_one(root, tmp_path):
     (lambda t: (t / "sub.zip").write_text("") or t / "sub.zip", "is a file; unpack it first"),
 ])
 def test_bad_targets_say_why(root, tmp_path, make, message):
-    with pytest.raises(TargetError, match=message):
-        resolve_target(str(make(tmp_path)), root)
+    with pytest.raises(LocateError, match=message):
+        resolve_under_test(str(make(tmp_path)), root)
 
 
 def test_solutions_missing_in_a_student_release(tmp_path):
     (tmp_path / "assignments" / "q1").mkdir(parents=True)
-    with pytest.raises(TargetError, match="a student release has no solutions"):
-        resolve_target("solutions", tmp_path)
+    with pytest.raises(LocateError, match="a student release has no solutions"):
+        resolve_under_test("solutions", tmp_path)

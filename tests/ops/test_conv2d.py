@@ -69,7 +69,8 @@ def test_gradcheck(ops, device, rand):
         w = rand(4, 4 // groups, 3, 2, device=device).requires_grad_()
         b = rand(4, device=device).requires_grad_()
         assert torch.autograd.gradcheck(
-            lambda *t: ops.conv2d(*t, stride=stride, padding=padding, dilation=dilation, groups=groups), (x, w, b))
+            lambda *t: ops.conv2d(*t, stride=stride, padding=padding, dilation=dilation, groups=groups),  # noqa: B023
+            (x, w, b))  # gradcheck calls the lambda within this iteration
 
 
 def test_noncontiguous_inputs(ops, device, rand, assert_close):

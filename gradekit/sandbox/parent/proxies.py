@@ -1,6 +1,6 @@
 """The parent's side of grade mode: proxies for the student's objects that live in a sandboxed worker.
 
-``gradekit.submission("q1.conv")`` returns a :class:`RemoteSubmission`; its attributes are
+``gradekit.submission("q1.conv")`` returns a :class:`SandboxedModule`; its attributes are
 fetched from the worker of the running task. Plain results come back as data; anything else
 stays in the worker and is represented here by a :class:`RemoteRef`, which can be called,
 indexed, iterated, measured with len(), have attributes read and set, and be passed back to the
@@ -14,10 +14,10 @@ import sys
 import time
 from pathlib import Path, PurePath
 
-from gradekit.harness import guard as _guard
+from gradekit.harness import guard
 from gradekit.harness import timeouts
-from gradekit.harness import importer as _under_test
-from gradekit.sandbox import wire
+from gradekit.harness import importer
+from gradekit.sandbox import paths, wire
 
 # Exceptions a worker may raise here by name: ordinary builtin errors, so `pytest.raises(ValueError)`
 # works in grade mode too. Anything else (SystemExit, pytest's Skipped/Exit, custom classes)
@@ -25,7 +25,6 @@ from gradekit.sandbox import wire
 _SAFE = {name: cls for name, cls in vars(builtins).items()
          if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, (Warning,))}
 _REMOTE_TYPES: dict[str, type] = {}
-MAX_FILE_BYTES = 64 * 2**20
 _PRINTED_LIMIT = 2**20
 
 
@@ -46,12 +45,12 @@ def remote_exception(error: dict) -> BaseException:
     kind = error.get("kind")
     message = str(error.get("message", ""))[:4000]
     if kind == "missing":
-        cls = _under_test.MissingNameError if error.get("type") == "MissingNameError" else _under_test.MissingModuleError
+        cls = importer.MissingNameError if error.get("type") == "MissingNameError" else importer.MissingModuleError
         return cls(message)
     if kind == "import-error":
-        return _under_test.SubmissionImportError(message)
+        return importer.SubmissionImportError(message)
     if kind == "forbidden":
-        return _guard.ForbiddenCallError(message)
+        return guard.ForbiddenCallError(message)
     name = str(error.get("type", "Exception"))
     where = str(error.get("where", ""))[:300]
     if name == "NotImplementedError":
@@ -125,11 +124,11 @@ class RemoteRef:
         return id(self)
 
 
-class RemoteSubmission:
+class SandboxedModule:
     """``gradekit.submission(name)`` in grade mode: the module as seen through the task's worker."""
 
     def __init__(self, session, name: str):
-        _under_test._split(name)
+        importer.split_name(name)
         self._session = session
         self._name = name
 
@@ -168,7 +167,7 @@ class _PathSlots:
             node.update(kind="file", b=enc.blob(path.read_bytes()))
         elif path.is_dir():
             node["kind"] = "dir"
-            for f in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())[:64]:
+            for f in paths.files_under(path):
                 node["files"].append([str(f.relative_to(path)), enc.blob(f.read_bytes())])
         self.paths.append(path)
         return node
@@ -177,12 +176,12 @@ class _PathSlots:
         slot = node.get("slot")
         if type(slot) is int and 0 <= slot < len(self.paths):
             rel = str(node.get("rel", ""))
-            return self.paths[slot] / _safe_rel(rel) if rel else self.paths[slot]
+            return self.paths[slot] / paths.safe_rel(rel) if rel else self.paths[slot]
         return PurePath(str(node.get("v", "")))
 
     def write_back(self, files: list, blobs: list[bytes]) -> None:
         total = 0
-        for entry in files[:64]:
+        for entry in files[:paths.MAX_FILES]:
             slot, rel, index = entry
             if type(slot) is not int or not 0 <= slot < len(self.paths) or type(index) is not int:
                 raise wire.WireError("bad file entry")
@@ -190,20 +189,13 @@ class _PathSlots:
                 raise wire.WireError("bad file blob index")
             data = blobs[index]
             total += len(data)
-            if total > MAX_FILE_BYTES:
+            if total > paths.MAX_FILE_BYTES:
                 raise wire.WireError("the files the submission wrote are too large")
-            target = self.paths[slot] / _safe_rel(rel) if rel else self.paths[slot]
+            target = self.paths[slot] / paths.safe_rel(rel) if rel else self.paths[slot]
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.is_symlink():
                 target.unlink()
             target.write_bytes(data)
-
-
-def _safe_rel(rel: str) -> str:
-    parts = [p for p in str(rel).split("/") if p not in ("", ".")]
-    if not parts or ".." in parts or str(rel).startswith("/"):
-        raise wire.WireError(f"bad relative path {rel!r}")
-    return "/".join(parts)
 
 
 class Budget:
@@ -225,11 +217,11 @@ class Budget:
         return self.left <= 0
 
 
-class TaskWorker:
+class TaskWorkerHandle:
     """The parent's end of one task worker: requests, replies, violations and the time budget."""
 
-    def __init__(self, sandbox, task, sock, pid: int, budget: Budget):
-        self.sandbox = sandbox
+    def __init__(self, zygote, task, sock, pid: int, budget: Budget):
+        self.zygote = zygote
         self.task = task
         self.sock = sock
         self.pid = pid
@@ -269,10 +261,10 @@ class TaskWorker:
         deadline = self.budget.deadline()
         while True:
             try:
-                msg, blobs = wire.recv(self.sock, deadline, also=[self.sandbox.ctrl])
+                msg, blobs = wire.recv(self.sock, deadline, also=[self.zygote.ctrl])
             except wire.Woken:
-                self.sandbox.poll_events()
-                if self.sandbox.exited(self.pid):
+                self.zygote.poll_events()
+                if self.zygote.exited(self.pid):
                     raise self.crashed() from None
                 continue
             except wire.Deadline:
@@ -287,8 +279,8 @@ class TaskWorker:
 
     def crashed(self) -> WorkerCrashed:
         self.alive = False
-        self.sandbox.wait_exit(self.pid, 2.0)  # the zygote reports how it ended right after
-        how = self.sandbox.exit_status(self.pid) or "it exited"
+        self.zygote.wait_exit(self.pid, 2.0)  # the zygote reports how it ended right after
+        how = self.zygote.exit_status(self.pid) or "it exited"
         return WorkerCrashed(f"the submission's worker process died ({how}) while running {self.task.id}")
 
     def exchange(self, frame: bytes, clock=None) -> tuple[dict, list[bytes], int]:
@@ -325,7 +317,7 @@ class TaskWorker:
             if isinstance(text, str) and text:
                 stream.write(text[:_PRINTED_LIMIT])
         if self.violations:
-            raise _guard.ForbiddenCallError(self.violations[0])
+            raise guard.ForbiddenCallError(self.violations[0])
         if not msg.get("ok"):
             raise remote_exception(msg.get("error") or {})
         files = msg.get("files") or []
@@ -343,7 +335,7 @@ class TaskWorker:
     def kill(self) -> None:
         if self.alive:
             self.alive = False
-            self.sandbox.kill_task(self)
+            self.zygote.kill_task(self)
 
     def close(self) -> None:
         if self.alive:
@@ -353,6 +345,11 @@ class TaskWorker:
                 pass
             self.kill()
         self.sock.close()
+
+
+def worker_of(ref: RemoteRef):
+    """The worker handle an object lives in (read past RemoteRef's attribute forwarding)."""
+    return object.__getattribute__(ref, "_worker")
 
 
 def find_refs(value, depth: int = 0):

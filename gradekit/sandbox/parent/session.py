@@ -1,6 +1,6 @@
 """Grade mode's state in the trusted pytest process: the sandbox, one worker per task, their ends.
 
-A :class:`Sandbox` is started on first use (``python -I -m gradekit.sandbox.worker zygote`` inside
+A :class:`ZygoteHandle` is started on first use (``python -I -m gradekit.sandbox.worker zygote`` inside
 bubblewrap, see gradekit.sandbox.parent.launch); each task gets a worker forked by that zygote when one of its
 tests first touches the submission, and the worker is killed (with everything it started) when
 the task's last test is done, when its time budget runs out, or when a request to it is cut short.
@@ -22,8 +22,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gradekit.sandbox.parent import proxies as remote
-from gradekit.sandbox.parent import launch as sandbox
+from gradekit.sandbox.parent import proxies
+from gradekit.sandbox.parent import launch
 
 MAX_RESTARTS = 3  # fresh workers a task may get after crashes before its tests just fail
 START_SECONDS = 300.0  # importing torch on a loaded 2-core machine can take a minute
@@ -51,10 +51,10 @@ class GradeConfig:
         Path(path).write_text(json.dumps(asdict(self), indent=1))
 
 
-class Sandbox:
+class ZygoteHandle:
     """One zygote worker inside the sandbox, and the control socket to it."""
 
-    def __init__(self, config: GradeConfig, limits: sandbox.Limits = sandbox.Limits()):
+    def __init__(self, config: GradeConfig, limits: launch.Limits = launch.Limits()):
         self.config = config
         self.limits = limits
         self.events: list[dict] = []
@@ -66,20 +66,20 @@ class Sandbox:
         self.ctrl = parent_end
         args = ["zygote", "--ctrl", str(child_end.fileno()), "--preload", ",".join(config.preload),
                 "--forbid", json.dumps(config.forbid)]
-        self.launch = sandbox.plan(Path(config.staged), Path(config.course_root),
+        self.launch = launch.plan(Path(config.staged), Path(config.course_root),
                                    [Path(p) for p in config.hide], args, limits,
-                                   uid=config.uid if config.uid is not None else sandbox.worker_uid())
+                                   uid=config.uid if config.uid is not None else launch.worker_uid())
         started = time.monotonic()
         self.proc = subprocess.Popen(self.launch.argv, env=self.launch.env, pass_fds=[child_end.fileno()],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     preexec_fn=sandbox.preexec(limits), cwd="/")
+                                     preexec_fn=launch.preexec(limits), cwd="/")
         child_end.close()
         threading.Thread(target=self._drain, daemon=True).start()
         ready = self.wait_for("ready", START_SECONDS)
         if ready is None:
             self.close()
             tail = bytes(self.output[-2000:]).decode(errors="replace")
-            raise sandbox.SandboxError(f"the grading worker did not start: {tail}")
+            raise launch.SandboxError(f"the grading worker did not start: {tail}")
         self.start_seconds = time.monotonic() - started
 
     def _drain(self) -> None:
@@ -138,9 +138,9 @@ class Sandbox:
         return "the sandbox's zygote was killed" if self.dead else None
 
     # -- task workers ----------------------------------------------------------------------------
-    def spawn(self, task, budget: "remote.Budget") -> "remote.TaskWorker":
+    def spawn(self, task, budget: "proxies.Budget") -> "proxies.TaskWorkerHandle":
         if self.dead:
-            raise remote.WorkerCrashed("the sandbox was killed by an earlier task")
+            raise proxies.WorkerCrashed("the sandbox was killed by an earlier task")
         mine, theirs = socket.socketpair()
         torch = sys.modules.get("torch")
         msg = {"op": "spawn", "task": task.id, "forbid": list(task.forbid),
@@ -154,8 +154,8 @@ class Sandbox:
         reply = self.wait_for("spawned", 60)
         if reply is None:
             mine.close()
-            raise remote.WorkerCrashed("the sandbox did not start a worker for this task")
-        return remote.TaskWorker(self, task, mine, int(reply["spawned"]), budget)
+            raise proxies.WorkerCrashed("the sandbox did not start a worker for this task")
+        return proxies.TaskWorkerHandle(self, task, mine, int(reply["spawned"]), budget)
 
     def kill_task(self, worker) -> None:
         """Kill the task's worker and everything else in the sandbox but the zygote."""
@@ -184,7 +184,7 @@ class Sandbox:
         except subprocess.TimeoutExpired:
             pass
         self.ctrl.close()
-        self.swept = sandbox.sweep_uid(self.launch.uid)
+        self.swept = launch.sweep_uid(self.launch.uid)
         if self.launch.scratch:
             shutil.rmtree(self.launch.scratch, ignore_errors=True)
         self.dead = True
@@ -199,17 +199,17 @@ class Session:
 
     def __init__(self, config: GradeConfig):
         self.config = config
-        self.sandbox: Sandbox | None = None
+        self.zygote: ZygoteHandle | None = None
         self.task = None
-        self.budget = remote.Budget(0.0)
-        self.current: remote.TaskWorker | None = None
+        self.budget = proxies.Budget(0.0)
+        self.current: proxies.TaskWorkerHandle | None = None
         self.restarts = 0
         self.facts: dict = {"tasks": {}, "sandbox_starts": [], "protections": {}, "output_bytes": 0}
         self.violations: list[str] = []  # forbidden calls reported during the running test
         self.echo = None
 
-    def submission(self, name: str) -> remote.RemoteSubmission:
-        return remote.RemoteSubmission(self, name)
+    def submission(self, name: str) -> proxies.SandboxedModule:
+        return proxies.SandboxedModule(self, name)
 
     def begin(self, task, seconds: float) -> None:
         """A test of ``task`` starts; a new task ends the previous task's worker."""
@@ -217,11 +217,11 @@ class Session:
             return
         self.end()
         self.task = task
-        self.budget = remote.Budget(self.config.task_timeout or seconds)
+        self.budget = proxies.Budget(self.config.task_timeout or seconds)
         self.restarts = 0
         self.facts["tasks"][task.id] = {"workers": 0, "spawn_ms": [], "crashes": []}
 
-    def worker(self) -> remote.TaskWorker:
+    def worker(self) -> proxies.TaskWorkerHandle:
         if self.task is None:
             raise RuntimeError("the submission was used outside a task's test; in grade mode student code "
                                "runs only while a test marked with @pytest.mark.task runs")
@@ -229,19 +229,19 @@ class Session:
             return self.current
         facts = self.facts["tasks"][self.task.id]
         if self.current is not None:
-            facts["crashes"].append(self.sandbox.exit_status(self.current.pid) if self.sandbox else "")
+            facts["crashes"].append(self.zygote.exit_status(self.current.pid) if self.zygote else "")
             self.restarts += 1
             if self.restarts > MAX_RESTARTS:
-                raise remote.WorkerCrashed(f"the worker of {self.task.id} crashed {self.restarts} times; "
+                raise proxies.WorkerCrashed(f"the worker of {self.task.id} crashed {self.restarts} times; "
                                            "its remaining tests are not run")
         if self.budget.exhausted:
             from gradekit.harness.timeouts import TaskTimeout
 
             raise TaskTimeout(f"{self.task.id} timed out: the task's time limit of {self.budget.seconds:g} s ran out")
-        if self.sandbox is None or self.sandbox.dead:
+        if self.zygote is None or self.zygote.dead:
             self.start()  # restarted after a crash; its start-up is not spent from the task's budget
         started = time.monotonic()
-        self.current = self.sandbox.spawn(self.task, self.budget)
+        self.current = self.zygote.spawn(self.task, self.budget)
         self.current.violations = self.violations
         facts["workers"] += 1
         facts["spawn_ms"].append(round((time.monotonic() - started) * 1000, 2))
@@ -249,12 +249,12 @@ class Session:
 
     def start(self) -> float:
         """Start (or restart) the sandbox; returns the seconds it took."""
-        if self.sandbox is not None:
+        if self.zygote is not None:
             self._close_sandbox()
-        self.sandbox = Sandbox(self.config)
-        self.facts["protections"] = self.sandbox.launch.protections
-        self.facts["sandbox_starts"].append(round(self.sandbox.start_seconds, 3))
-        return self.sandbox.start_seconds
+        self.zygote = ZygoteHandle(self.config)
+        self.facts["protections"] = self.zygote.launch.protections
+        self.facts["sandbox_starts"].append(round(self.zygote.start_seconds, 3))
+        return self.zygote.start_seconds
 
     def end(self) -> None:
         """The running task is done: its worker and all it started are killed now."""
@@ -265,14 +265,14 @@ class Session:
 
     def dispatch_probe(self, fn, args, kwargs):
         """gradekit.probes' dispatch: a probe over objects of the submission runs in their worker."""
-        refs = list(remote.find_refs(args)) + list(remote.find_refs(kwargs))
+        refs = list(proxies.find_refs(args)) + list(proxies.find_refs(kwargs))
         if not refs:
             return fn(*args, **kwargs)
         name = f"{fn.__module__}.{fn.__qualname__}"
-        return refs[0]._worker.request("probe", name, list(args), kwargs)
+        return proxies.worker_of(refs[0]).request("probe", name, list(args), kwargs)
 
     def _close_sandbox(self) -> None:
-        box = self.sandbox
+        box = self.zygote
         box.close()
         self.facts["output_bytes"] += box.output_bytes
         self.facts.setdefault("output_head", bytes(box.output[:4000]).decode(errors="replace"))
@@ -281,7 +281,7 @@ class Session:
     def shutdown(self) -> None:
         """Every worker and the sandbox gone (called before any report is written)."""
         self.end()
-        if self.sandbox is not None:
+        if self.zygote is not None:
             self._close_sandbox()
         if self.echo is not None:
             self.echo.close()

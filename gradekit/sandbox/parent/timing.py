@@ -18,17 +18,16 @@ from __future__ import annotations
 import copy
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import time
 
-from gradekit.sandbox.parent import launch as sandbox
+from gradekit.sandbox.parent import launch
 from gradekit.harness import speed as _speed
 from gradekit.sandbox import wire
-from gradekit.sandbox.parent.proxies import RemoteRef
+from gradekit.sandbox.parent.proxies import RemoteRef, worker_of
 
-_clock = _speed._clock  # perf_counter_ns, bound before any submission existed
+_clock = _speed.clock  # perf_counter_ns, bound before any submission existed
 
 
 class EchoWorker:
@@ -38,7 +37,7 @@ class EchoWorker:
         mine, theirs = socket.socketpair()
         self.proc = subprocess.Popen([sys.executable, "-I", "-m", "gradekit.sandbox.worker", "echo", "--fd",
                                       str(theirs.fileno())], pass_fds=[theirs.fileno()],
-                                     env=sandbox.clean_env("/tmp", "/tmp"), stdin=subprocess.DEVNULL,
+                                     env=launch.clean_env("/tmp", "/tmp"), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         theirs.close()
         self.sock = mine
@@ -81,51 +80,26 @@ def make_compare(session):
 def _compare(echo, task_id, speed, submission, reference, make_inputs, check, kwargs, reference_kwargs,
              repeats, warmup, seed):
     __tracebackhide__ = True
-    worker = submission._worker
-    seed += secrets.randbelow(2**30)
-    threads, restore = _speed._pin_threads()
-    sub_ns, ref_ns = [], []
-    try:
-        for i in range(warmup):
-            inputs = make_inputs(seed + 1000 + i)
-            worker.request("speed_call", submission, list(inputs), kwargs)
-            reference(*copy.deepcopy(inputs), **reference_kwargs)
-        for r in range(repeats):
-            inputs = make_inputs(seed + r)
-            before = copy.deepcopy(inputs)
-            ref_inputs = copy.deepcopy(inputs)
-            frame, slots = worker.pack("speed_call", [submission, list(inputs), kwargs])
+    worker = worker_of(submission)
 
-            def run_submission():
-                msg, blobs, elapsed = worker.exchange(frame, clock=_clock)
-                return elapsed, worker.result(msg, blobs, slots)
+    def warm(inputs):
+        worker.request("speed_call", submission, list(inputs), kwargs)
+        reference(*copy.deepcopy(inputs), **reference_kwargs)
 
-            def run_reference():
-                start = _clock()
-                out = reference(*ref_inputs, **reference_kwargs)
-                compute = _clock() - start
-                echo_frame, _ = worker.pack("echo", [list(inputs)], {"reply_bytes": _blob_bytes(out)})
-                return compute + echo.round_trip(echo_frame), out
+    def run_submission(inputs):
+        # Encoded before the clock starts: the submission's time is the round trip and its run.
+        frame, slots = worker.pack("speed_call", [submission, list(inputs), kwargs])
+        msg, blobs, elapsed = worker.exchange(frame, clock=_clock)
+        return elapsed, worker.result(msg, blobs, slots)
 
-            if r % 2 == 0:  # alternate which goes first, as gradekit.harness.speed does
-                t_sub, out = run_submission()
-                t_ref, ref_out = run_reference()
-            else:
-                t_ref, ref_out = run_reference()
-                t_sub, out = run_submission()
-            if not _speed._same(list(before), worker.request("last_args")):
-                raise AssertionError("the submission modified its input arrays; it must leave them unchanged")
-            try:
-                check(out, ref_out)
-            except AssertionError as exc:
-                raise AssertionError(f"wrong output in timed run {r + 1}: {exc}") from None
-            sub_ns.append(t_sub)
-            ref_ns.append(t_ref)
-    finally:
-        restore()
-    sub_ms = statistics.median(sub_ns) / 1e6
-    ref_ms = statistics.median(ref_ns) / 1e6
-    ratio = ref_ms / max(sub_ms, 1e-9)
-    return _speed.SpeedResult(task_id=task_id, ratio=ratio, submission_ms=sub_ms, reference_ms=ref_ms,
-                              target=speed.target, floor=speed.floor, fraction=speed.fraction(ratio),
-                              repeats=repeats, threads=threads, reference=speed.reference)
+    def run_reference(inputs):
+        start = _clock()
+        out = reference(*inputs, **reference_kwargs)
+        compute = _clock() - start
+        echo_frame, _ = worker.pack("echo", [list(inputs)], {"reply_bytes": _blob_bytes(out)})
+        return compute + echo.round_trip(echo_frame), out
+
+    runs = _speed.Runs(warm=warm, submission=run_submission, reference=run_reference,
+                       inputs_after=lambda inputs: worker.request("last_args"))
+    return _speed.measure(task_id, speed, runs, make_inputs, check, repeats=repeats, warmup=warmup,
+                          seed=seed + secrets.randbelow(2**30))

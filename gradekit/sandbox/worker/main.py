@@ -75,7 +75,7 @@ def _preload(modules: list[str], forbid: list[list[str]]) -> None:
         from gradekit.harness import guard
 
         for specs in forbid:
-            guard.Targets.resolve(tuple(specs))
+            guard.ForbiddenSet.resolve(tuple(specs))
 
 
 class Zygote:
@@ -186,18 +186,18 @@ def task_main(fd: int, msg: dict, opts: argparse.Namespace) -> None:
     if torch is not None and msg.get("threads"):
         torch.set_num_threads(int(msg["threads"]))
     _seed(torch)
-    from gradekit.sandbox.worker import server as serve
+    from gradekit.sandbox.worker import server
     from gradekit.sandbox.worker import tamper
-    from gradekit.harness import importer as under_test
+    from gradekit.harness import importer
 
     submission = Path(opts.submission)
-    under_test.set_target(submission)
+    importer.set_under_test(submission)
     # Every file of the submission counts as the student's code for the guard (helpers imported
     # with `from . import helper` included).
-    under_test.STATE.files.update(str(p) for p in submission.resolve().rglob("*.py"))
+    importer.STATE.files.update(str(p) for p in submission.resolve().rglob("*.py"))
     tamper.install()
     sock = socket.socket(fileno=fd)
-    serve.Server(sock, str(msg.get("task")), tuple(msg.get("forbid") or ()), submission).serve()
+    server.Server(sock, str(msg.get("task")), tuple(msg.get("forbid") or ()), submission).serve()
 
 
 def _seed(torch) -> None:

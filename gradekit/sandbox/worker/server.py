@@ -17,12 +17,10 @@ import sys
 import traceback
 from pathlib import Path, PurePath
 
-from gradekit.harness import importer as _under_test
-from gradekit.sandbox import wire
+from gradekit.harness import importer
+from gradekit.sandbox import paths, wire
 
 EXCHANGE = Path(os.environ.get("TMPDIR", "/tmp")) / "gradekit-exchange"
-MAX_FILES = 64
-MAX_FILE_BYTES = 64 * 2**20
 MAX_PRINTED = 2**20  # characters of printed output per request that reach the test
 
 
@@ -114,10 +112,10 @@ class Server:
         return enc.encode(value), enc
 
     def describe(self, exc: BaseException) -> dict:
-        if isinstance(exc, _under_test.SubmissionError):
+        if isinstance(exc, importer.SubmissionError):
             return {"kind": exc.kind, "type": type(exc).__name__, "message": str(exc)}
         where = ""
-        files = _under_test.submission_files()
+        files = importer.submission_files()
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in files]
         if frames:
             where = f" ({frames[-1].filename.rsplit('/', 1)[-1]}, line {frames[-1].lineno})"
@@ -129,7 +127,7 @@ class Server:
 
     # -- operations (arguments arrive decoded) ------------------------------------------------
     def op_import(self, name: str):
-        return _ModuleRef(_under_test.load_module(name), name)
+        return _ModuleRef(importer.load_module(name), name)
 
     def op_getattr(self, obj, name: str):
         if isinstance(obj, _ModuleRef):
@@ -137,7 +135,7 @@ class Server:
                 return getattr(obj.module, name)
             except AttributeError:
                 question, module = obj.name.split(".")
-                raise _under_test.MissingNameError(f"{question}/{module}.py has no `{name}`") from None
+                raise importer.MissingNameError(f"{question}/{module}.py has no `{name}`") from None
         return getattr(obj, name)
 
     def op_setattr(self, obj, name: str, value):
@@ -239,7 +237,7 @@ class _Slots:
         if node.get("~") != "path":
             raise wire.WireError("unexpected path node")
         slot = len(self.paths)
-        name = _safe_name(str(node.get("name") or "path"))
+        name = paths.safe_name(str(node.get("name") or "path"))
         path = self.folder / str(slot) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if node.get("kind") == "dir":
@@ -247,7 +245,7 @@ class _Slots:
         if node.get("kind") == "file":
             path.write_bytes(decoder.blob(node))
         for rel, index in node.get("files", []):
-            target = path / _safe_rel(rel)
+            target = path / paths.safe_rel(rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(decoder.blob({"b": index}))
         self.paths.append(path)
@@ -265,27 +263,14 @@ class _Slots:
         """(slot, relative path, blob index) of every regular file under each path, and the blobs."""
         files, blobs = [], []
         for slot, path in enumerate(self.paths):
-            found = [path] if path.is_file() and not path.is_symlink() else (
-                sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()) if path.is_dir() else [])
-            for f in found[:MAX_FILES]:
-                if f.stat().st_size > MAX_FILE_BYTES:
+            for f in paths.files_under(path):
+                if f.stat().st_size > paths.MAX_FILE_BYTES:
                     continue
                 files.append([slot, "" if f == path else str(f.relative_to(path)), first_blob + len(blobs)])
                 blobs.append(f.read_bytes())
         return files, blobs
 
     def cleanup(self) -> None:
-        if self.paths:
+        # Also after a refused path argument: its folder exists before the check that refuses it.
+        if self.folder.exists():
             shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _safe_name(name: str) -> str:
-    name = name.replace("/", "_").replace("\0", "_")
-    return name if name not in ("", ".", "..") else "path"
-
-
-def _safe_rel(rel: str) -> str:
-    parts = [p for p in str(rel).split("/") if p not in ("", ".")]
-    if not parts or ".." in parts:
-        raise wire.WireError(f"bad relative path {rel!r}")
-    return "/".join(parts)

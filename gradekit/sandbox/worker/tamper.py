@@ -25,8 +25,8 @@ from __future__ import annotations
 import sys
 import threading
 
-from gradekit.harness import guard as _guard
-from gradekit.harness import importer as _under_test
+from gradekit.harness import guard
+from gradekit.harness import importer
 
 _FROM_SUBMISSION = ("sys.setprofile", "sys.settrace", "gc.get_objects", "gc.get_referrers",
                     "gc.get_referents", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec",
@@ -69,7 +69,7 @@ def caused_by_submission(event: str, frame) -> bool:
     a library loaded by the submission's own line still counts, as does anything a submission file
     runs while it is itself being imported.
     """
-    submission = _guard._submission_frame(frame)
+    submission = guard.submission_frame(frame)
     if submission is None:
         return False
     between = frame
@@ -121,7 +121,7 @@ class _Armed:
         raise TamperError(msg)
 
 
-class _NotifyingGuard(_guard.Guard):
+class _NotifyingGuard(guard.Guard):
     """gradekit.harness.guard.Guard that also sends each violation to the parent as soon as it is recorded."""
 
     def __init__(self, task_id: str, specs, notify) -> None:
@@ -136,12 +136,12 @@ class _NotifyingGuard(_guard.Guard):
 
 
 def _snapshot() -> dict:
-    return {mod.__name__: dict(vars(mod)) for mod in (_guard, _under_test)}
+    return {mod.__name__: dict(vars(mod)) for mod in (guard, importer)}
 
 
 def _changed(before: dict) -> list[str]:
     out = []
-    for mod in (_guard, _under_test):
+    for mod in (guard, importer):
         now = vars(mod)
         for name, value in before[mod.__name__].items():
             if now.get(name, _MISSING) is not value:
@@ -175,7 +175,7 @@ class GuardedCall:
             self._armed.allow = False
         self._before = _snapshot()  # after __enter__, which sets some of the guard's globals itself
         self._profile = sys.getprofile()
-        self._modes = list(self.guard._modes)
+        self._modes = list(self.guard.modes)
         WATCH.armed = self._armed
         return self
 

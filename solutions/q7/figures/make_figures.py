@@ -9,9 +9,9 @@ import torch
 
 import gradekit
 from gradekit.probes import q7 as probes_q7
-from gradekit.harness.importer import set_target
+from gradekit.harness.importer import set_under_test
 
-set_target("solutions")
+set_under_test("solutions")
 pipeline = gradekit.submission("q7.pipeline")
 training = gradekit.submission("q7.training")
 lenet = gradekit.submission("q7.lenet")
