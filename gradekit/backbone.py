@@ -18,15 +18,14 @@ do, and how transfer compares with training from scratch is in the ``.md`` next 
 from __future__ import annotations
 
 from collections import OrderedDict
-from importlib import resources
 
 import torch
 import torch.nn as nn
 
-from gradekit.data import FASHION_MNIST_CLASSES
+# The packaged checkpoint's name and file live with the other data files; re-exported here, where the
+# model that reads them is, so `backbone.DEFAULT_WEIGHTS` and `backbone.weights_path()` keep working.
+from gradekit.data import DEFAULT_WEIGHTS, FASHION_MNIST_CLASSES, weights_path
 
-#: Checkpoint shipped with the package (gradekit/weights/<name>.pt, provenance in <name>.md).
-DEFAULT_WEIGHTS = "fashion_mnist_0to5"
 #: What its head predicts: output i is PRETRAINED_CLASSES[i] (Fashion-MNIST labels 0-5).
 PRETRAINED_CLASSES = FASHION_MNIST_CLASSES[:6]
 #: Fashion-MNIST labels the backbone never saw in training: a new task for transfer learning.
@@ -73,11 +72,6 @@ class SmallCNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         features = self.features(x)  # (N, width): global average pooling ends the features
         return self.classifier(features)
-
-
-def weights_path(name: str = DEFAULT_WEIGHTS):
-    """The packaged checkpoint file gradekit/weights/<name>.pt (a Traversable; may not exist)."""
-    return resources.files("gradekit") / "weights" / f"{name}.pt"
 
 
 def load_pretrained(name: str = DEFAULT_WEIGHTS) -> SmallCNN:

