@@ -12,7 +12,7 @@ import torch
 import gradekit
 from gradekit import ops
 from gradekit.probes import q10 as probes_q10
-from gradekit.probes.q10 import (ALEXNET, FLOAT32_TOL, FLOAT64_TOL, alexnet_lrn_dx, assert_alexnet_lrn,
+from gradekit.checks.q10 import (ALEXNET, FLOAT32_TOL, FLOAT64_TOL, alexnet_lrn_dx, assert_alexnet_lrn,
                                  assert_error_names, checked_call, raised_by, relu_activations)
 from gradekit.testing import assert_close
 

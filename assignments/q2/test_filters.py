@@ -5,6 +5,7 @@ import scipy.ndimage
 
 import gradekit
 from gradekit import data
+from gradekit.checks import q2 as checks
 from gradekit.probes import q2 as probes
 from gradekit.testing import assert_close, assert_equal
 
@@ -63,7 +64,7 @@ def test_plot_sobel_draws_and_saves_three_titled_panels(tmp_path):
     for title, shown, expected in zip(("Original", "Sobel-X", "Sobel-Y"), summary["images"], (image, *scipy_sobel(image))):
         assert shown is not None, f"the {title} panel shows no image (draw it with imshow)"
         assert_close(shown, expected, rtol=1e-9, atol=1e-9, name=f"the array shown in the {title} panel")
-    png = probes.png_summary(path)
+    png = checks.png_summary(path)
     assert_equal(png["format"], "PNG", name=f"the format of the file written to {path.name}")
     assert png["width"] >= 600 and png["height"] >= 150 and png["width"] > png["height"], (
         f"the PNG is {png['width']}x{png['height']} pixels; expected three panels side by side, at least 600x150")

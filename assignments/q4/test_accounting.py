@@ -7,7 +7,7 @@ import torch
 import torchvision
 
 import gradekit
-from gradekit.probes.q4 import measure_layer, torchvision_layers
+from gradekit.checks.q4 import measure_layer, torchvision_layers
 from gradekit.testing import assert_equal
 
 acc = gradekit.submission("q4.accounting")

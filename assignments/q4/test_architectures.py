@@ -6,7 +6,7 @@ import torch
 import torchvision
 
 import gradekit
-from gradekit.probes.q4 import torch_network, torchvision_layers
+from gradekit.checks.q4 import torch_network, torchvision_layers
 from gradekit.testing import assert_equal
 
 arch = gradekit.submission("q4.architectures")

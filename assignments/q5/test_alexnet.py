@@ -1,7 +1,7 @@
 """q5.2: AlexNet as published: map sizes from 227x227, ReLU after every weight layer, gradekit's LRN
 with the paper's constants, overlapping pooling, dropout 0.5, the two-GPU grouping, softmax.
 
-Every test checks the whole architecture (gradekit.probes.q5.assert_is_alexnet) besides its own point.
+Every test checks the whole architecture (gradekit.checks.q5.assert_is_alexnet) besides its own point.
 """
 import functools
 
@@ -10,6 +10,7 @@ import torch
 
 import gradekit
 from gradekit import ops, probes
+from gradekit.checks import q5 as checks_q5
 from gradekit.probes import q5 as probes_q5
 from gradekit.testing import assert_close, assert_equal
 
@@ -36,7 +37,7 @@ def checked_alexnet(num_classes, groups, seed, batch=1):
     model = alexnet.AlexNet(num_classes=num_classes, groups=groups)
     x = torch.rand(batch, 3, 227, 227)
     out = probes.forward(model, x)
-    probes_q5.assert_is_alexnet(probes_q5.layer_trace(model, x), x, out, num_classes, groups)
+    checks_q5.assert_is_alexnet(probes_q5.layer_trace(model, x), x, out, num_classes, groups)
     return model, x, out
 
 

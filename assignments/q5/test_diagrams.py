@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 import gradekit
+from gradekit.checks import q5 as checks_q5
 from gradekit.probes import q5 as probes_q5
 
 diagrams = gradekit.submission("q5.diagrams")
@@ -32,7 +33,7 @@ def assert_one_label_per_row(contents, rows):
 def test_draw_architecture_draws_every_row(tmp_path):
     path = tmp_path / "lenet5.png"
     fig = diagrams.draw_architecture(LENET_ROWS, path, "LeNet-5")
-    probes_q5.assert_png_drawn(path, what="draw_architecture(LeNet-5 rows)")
+    checks_q5.assert_png_drawn(path, what="draw_architecture(LeNet-5 rows)")
     contents = probes_q5.diagram_contents(fig)
     assert_one_label_per_row(contents, LENET_ROWS)
     assert any("LeNet-5" in t for t in contents["titles"]), f"titles {contents['titles']} lack 'LeNet-5'"
@@ -44,4 +45,4 @@ def test_classic_diagrams_are_written_for_the_three_networks(tmp_path):
     assert sorted(paths) == ["alexnet", "lenet5", "vgg16"], f"keys {sorted(paths)}"
     for key, path in paths.items():
         assert Path(path).name == f"{key}.png", f"the {key} diagram is {Path(path).name}, expected {key}.png"
-        probes_q5.assert_png_drawn(tmp_path / f"{key}.png", what=f"the {key} diagram")
+        checks_q5.assert_png_drawn(tmp_path / f"{key}.png", what=f"the {key} diagram")

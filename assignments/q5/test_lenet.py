@@ -1,6 +1,6 @@
 """q5.1: LeNet-5 as published: 61,706 parameters, the paper's map sizes, tanh and average pooling.
 
-Every test checks the whole architecture (gradekit.probes.q5.assert_is_lenet5): the layers' types,
+Every test checks the whole architecture (gradekit.checks.q5.assert_is_lenet5): the layers' types,
 output shapes and kernels, and that forward computes them one after the other.
 """
 import pytest
@@ -8,6 +8,7 @@ import torch
 
 import gradekit
 from gradekit import probes
+from gradekit.checks import q5 as checks_q5
 from gradekit.probes import q5 as probes_q5
 from gradekit.testing import assert_equal
 
@@ -25,7 +26,7 @@ def test_lenet5_has_61706_parameters():
     assert_equal(probes.param_count(model), LENET5_PARAMS,
                  name="parameters of LeNet5() (156 + 2,416 + 48,120 + 10,164 + 850)")
     x = torch.randn(1, 1, 32, 32)
-    probes_q5.assert_is_lenet5(probes_q5.layer_trace(model, x), x, probes.forward(model, x), num_classes=10)
+    checks_q5.assert_is_lenet5(probes_q5.layer_trace(model, x), x, probes.forward(model, x), num_classes=10)
 
 
 @pytest.mark.task("q5.1")
@@ -35,4 +36,4 @@ def test_lenet5_layers_tanh_and_average_pooling_on_a_batch():
     x = torch.randn(3, 1, 32, 32)
     out = probes.forward(model, x)
     assert_equal(tuple(out.shape), (3, 10), name="LeNet5()(x).shape for x of shape (3, 1, 32, 32)")
-    probes_q5.assert_is_lenet5(probes_q5.layer_trace(model, x), x, out, num_classes=10)
+    checks_q5.assert_is_lenet5(probes_q5.layer_trace(model, x), x, out, num_classes=10)

@@ -7,6 +7,7 @@ import torchvision
 
 import gradekit
 from gradekit import probes
+from gradekit.checks import q5 as checks_q5
 from gradekit.probes import q5 as probes_q5
 from gradekit.testing import assert_equal
 
@@ -41,19 +42,19 @@ def built_and_traced(config):
 
 @pytest.mark.task("q5.3")
 def test_vgg_configs_are_the_papers_table_1():
-    probes_q5.assert_vgg_table(vgg.vgg_configs())
+    checks_q5.assert_vgg_table(vgg.vgg_configs())
 
 
 def assert_vgg(config, blocks, torchvision_builder):
     """VGG(config) stacks `blocks` = [(convolutions, [channels]) per block] of 3x3 convolutions, has
     the three fully connected layers of every VGG, and as many parameters as torchvision's model."""
     __tracebackhide__ = True
-    probes_q5.assert_vgg_table(vgg.vgg_configs())
+    checks_q5.assert_vgg_table(vgg.vgg_configs())
     model, trace = built_and_traced(config)
     assert_equal(convs_per_block(trace), blocks, name=f"(convolutions, channels) of each block of VGG('{config}')")
     for r in trace:
         if r["class"] == "Conv2d":
-            assert_equal(probes_q5.kernel_settings(r), ((3, 3), (1, 1), (1, 1)),
+            assert_equal(checks_q5.kernel_settings(r), ((3, 3), (1, 1), (1, 1)),
                          name=f"(kernel, stride, padding) of {r['name']}")
     fc = [tuple(r["output"].shape[1:]) for r in trace if r["class"] == "Linear"]
     assert_equal(fc, [(4096,), (4096,), (1000,)], name=f"outputs of VGG('{config}')'s fully connected layers")

@@ -7,6 +7,7 @@ import torchvision
 
 import gradekit
 from gradekit import probes
+from gradekit.checks import q6 as checks_q6
 from gradekit.probes import q5 as probes_q5
 from gradekit.probes import q6 as probes_q6
 from gradekit.testing import assert_equal
@@ -34,7 +35,7 @@ def checked_inception(config, x):
     block = inception.Inception(*config)
     assert_equal(probes.param_count(block), inception_params(config), name=f"parameters of Inception{config}")
     out = probes.forward(block, x)
-    probes_q6.assert_inception_computes(probes_q5.layer_trace(block, x), x, out, config)
+    checks_q6.assert_inception_computes(probes_q5.layer_trace(block, x), x, out, config)
     return out
 
 

@@ -1,7 +1,7 @@
 """q6.1-q6.3: residual blocks with identity and projection shortcuts, and the seed's ResNet-like model.
 
 Outputs are recomputed from the model's own weights and batch-norm statistics with torch's
-functional ops (gradekit.probes.q6.residual_block_output), after one training pass has moved
+functional ops (gradekit.checks.q6.residual_block_output), after one training pass has moved
 the running statistics away from their initial 0 and 1.
 """
 import pytest
@@ -9,6 +9,7 @@ import torch
 
 import gradekit
 from gradekit import probes
+from gradekit.checks import q6 as checks_q6
 from gradekit.probes import q5 as probes_q5
 from gradekit.probes import q6 as probes_q6
 from gradekit.testing import assert_close, assert_equal
@@ -37,7 +38,7 @@ def checked_block(c_in, c_out, stride, x, seed):
     assert_equal(probes.param_count(block), block_params(c_in, c_out, projection),
                  name=f"parameters of ResidualBlock({c_in}, {c_out}, stride={stride})")
     out = probes.forward(block, x)
-    assert_close(out, probes_q6.residual_block_output(state, x, stride), rtol=1e-5, atol=1e-5,
+    assert_close(out, checks_q6.residual_block_output(state, x, stride), rtol=1e-5, atol=1e-5,
                  name=f"ResidualBlock({c_in}, {c_out}, stride={stride})(x) in eval mode with x{tuple(x.shape)}")
     return block, out, state
 
@@ -73,7 +74,7 @@ def test_projection_with_a_silenced_residual_branch_is_relu_of_the_projection():
     for c_out in (5, 10):
         block, _, state = checked_block(5, c_out, 2, x, seed=27)
         probes_q6.set_parameters(block, {"bn2.weight": torch.zeros(c_out), "bn2.bias": torch.zeros(c_out)})
-        projected = probes_q6.residual_block_output(
+        projected = checks_q6.residual_block_output(
             {**state, "bn2.weight": torch.zeros(c_out), "bn2.bias": torch.zeros(c_out)}, x, 2)
         assert_close(probes.forward(block, x), projected, rtol=1e-5, atol=1e-6,
                      name=f"ResidualBlock(5, {c_out}, stride=2)(x) with bn2 silenced (expected relu(BN(conv1x1(x))))")
@@ -92,7 +93,7 @@ def checked_resnet_like(num_classes, in_channels, x, seed):
                  name=f"parameters of ResNetLike(num_classes={num_classes}, in_channels={in_channels})")
     probes.forward(model, 2 * x + 1, train=True)
     logits = probes.forward(model, x)
-    assert_close(logits, probes_q6.resnet_like_output(probes.state_dict(model), x), rtol=1e-4, atol=1e-5,
+    assert_close(logits, checks_q6.resnet_like_output(probes.state_dict(model), x), rtol=1e-4, atol=1e-5,
                  name="ResNetLike(x) in eval mode (stem, block1, block2, dense)")
     return model, logits
 

@@ -1,13 +1,14 @@
 """q6.7, q6.8: the vanishing-gradient experiment and its plot.
 
 The nets' outputs and gradients are recomputed from their own weights with torch's functional
-ops and autograd (gradekit.probes.q6.deep_net_output / deep_net_gradient_norms)."""
+ops and autograd (gradekit.checks.q6.deep_net_output / deep_net_gradient_norms)."""
 import pytest
 import torch
 
 import gradekit
 from gradekit import probes
-from gradekit.probes import q5 as probes_q5
+from gradekit.checks import q5 as checks_q5
+from gradekit.checks import q6 as checks_q6
 from gradekit.probes import q6 as probes_q6
 from gradekit.testing import assert_close, assert_equal
 
@@ -31,7 +32,7 @@ def test_deep_nets_compute_their_kind():
         shapes = [tuple(state[f"layers.{i}.weight"].shape) if f"layers.{i}.weight" in state else None for i in range(6)]
         assert_equal(shapes, [(5, 3), (5, 5), (5, 5), (5, 5), (5, 5), (2, 5)],
                      name=f"weight shapes of DeepNet('{kind}', depth=6, width=5, in_features=3, num_classes=2)")
-        assert_close(probes.forward(model, x), probes_q6.deep_net_output(state, kind, x), rtol=1e-5, atol=1e-6,
+        assert_close(probes.forward(model, x), checks_q6.deep_net_output(state, kind, x), rtol=1e-5, atol=1e-6,
                      name=f"DeepNet('{kind}')(x)")
 
 
@@ -41,7 +42,7 @@ def test_layer_gradient_norms_match_autograd_and_do_not_accumulate():
     for kind in KINDS:
         torch.manual_seed(53)
         model = vanishing.DeepNet(kind, depth=8, width=6)
-        expected = probes_q6.deep_net_gradient_norms(probes.state_dict(model), kind, x, y)
+        expected = checks_q6.deep_net_gradient_norms(probes.state_dict(model), kind, x, y)
         for call in ("first", "second"):
             norms = vanishing.layer_gradient_norms(model, x, y)
             assert_close(norms, expected, rtol=1e-4, atol=1e-12,
@@ -56,10 +57,10 @@ def test_residual_net_keeps_its_early_gradients():
         model = probes_q6.seeded_build(vanishing.DeepNet, 55, kind)  # the defaults: depth 20, width 32
         state = probes.state_dict(model)
         # The gradients are recomputed for the net `kind` names, so the model must compute that net.
-        assert_close(probes.forward(model, x), probes_q6.deep_net_output(state, kind, x), rtol=1e-4, atol=1e-5,
+        assert_close(probes.forward(model, x), checks_q6.deep_net_output(state, kind, x), rtol=1e-4, atol=1e-5,
                      name=f"DeepNet('{kind}')(x)")
-        norms[kind] = probes_q6.deep_net_gradient_norms(state, kind, x, y)
-    probes_q6.assert_residual_keeps_gradients(norms, what="DeepNet(kind) with the default depth 20, width 32")
+        norms[kind] = checks_q6.deep_net_gradient_norms(state, kind, x, y)
+    checks_q6.assert_residual_keeps_gradients(norms, what="DeepNet(kind) with the default depth 20, width 32")
 
 
 @pytest.mark.task("q6.7")
@@ -69,16 +70,16 @@ def test_experiment_follows_its_seeding_and_shows_the_gap():
     x, y = batch(64, 16, 4, seed=4)  # the docstring's batch: a generator seeded with seed + 1
     for kind in KINDS:
         state = probes.state_dict(probes_q6.seeded_build(vanishing.DeepNet, 3, kind, 12, 16))
-        assert_close(result[kind], probes_q6.deep_net_gradient_norms(state, kind, x, y), rtol=1e-4, atol=1e-12,
+        assert_close(result[kind], checks_q6.deep_net_gradient_norms(state, kind, x, y), rtol=1e-4, atol=1e-12,
                      name=f"vanishing_gradient_experiment(12, 16, seed=3)['{kind}']")
-    probes_q6.assert_residual_keeps_gradients(result, what="vanishing_gradient_experiment(12, 16, seed=3)")
+    checks_q6.assert_residual_keeps_gradients(result, what="vanishing_gradient_experiment(12, 16, seed=3)")
 
 
 def check_gradient_plot(norms, path):
     """The PNG and the figure: one log-scale axes with one line per kind, x = 1..depth, y = the norms."""
     __tracebackhide__ = True
     fig = vanishing.plot_gradient_norms(norms, path)
-    probes_q5.assert_png_drawn(path, what="plot_gradient_norms")
+    checks_q5.assert_png_drawn(path, what="plot_gradient_norms")
     axes = probes_q6.line_plot_contents(fig)
     assert_equal(len(axes), 1, name="number of axes in the gradient-norm figure")
     ax = axes[0]

@@ -6,26 +6,26 @@ digits. Each tier you reach earns a third of the visible tests' points."""
 import pytest
 
 import gradekit
-from gradekit.probes import q7 as probes_q7
+from gradekit.checks import q7 as checks_q7
 
 best_cnn = gradekit.submission("q7.best_cnn")
 
-one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+one_torch_thread = pytest.fixture(autouse=True)(checks_q7.one_torch_thread)
 
 # A linear classifier tops out near 0.91 on these digits and LeNet-5 reaches about 0.96. Over 10
 # seeds the reference reaches 0.975 to 0.985 in 11 to 20 s (one thread, loaded machine).
 TIERS = (0.92, 0.95, 0.97)
 MAX_SECONDS = 150
-trained = probes_q7.Once()
+trained = checks_q7.Once()
 
 
 def digits_result():
     """(accuracy on the test digits, training seconds) of one run of train_best_cnn."""
     def run():
-        X, y = probes_q7.mnist_tensors("train")
-        X_test, y_test = probes_q7.mnist_tensors("test")
-        return probes_q7.train_and_score(best_cnn.train_best_cnn, X, y, X_test, y_test, seed=0, max_seconds=MAX_SECONDS,
-                                         check=probes_q7.assert_is_cnn, what="train_best_cnn(4,000 training digits, seed=0)")
+        X, y = checks_q7.mnist_tensors("train")
+        X_test, y_test = checks_q7.mnist_tensors("test")
+        return checks_q7.train_and_score(best_cnn.train_best_cnn, X, y, X_test, y_test, seed=0, max_seconds=MAX_SECONDS,
+                                         check=checks_q7.assert_is_cnn, what="train_best_cnn(4,000 training digits, seed=0)")
 
     return trained("test digits", run)
 
@@ -34,4 +34,4 @@ def digits_result():
 @pytest.mark.parametrize("tier", TIERS)
 def test_best_cnn_reaches_tier(tier):
     accuracy, seconds = digits_result()
-    probes_q7.assert_accuracy(accuracy, tier, 1000, seconds, f"tier {tier:g}: train_best_cnn")
+    checks_q7.assert_accuracy(accuracy, tier, 1000, seconds, f"tier {tier:g}: train_best_cnn")

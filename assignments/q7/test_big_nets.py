@@ -10,13 +10,14 @@ import torchvision
 
 import gradekit
 from gradekit import data, ops, probes
+from gradekit.checks import q7 as checks_q7
 from gradekit.probes import q5 as probes_q5
 from gradekit.probes import q7 as probes_q7
 from gradekit.testing import assert_close, assert_equal
 
 big_nets = gradekit.submission("q7.big_nets")
 
-one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+one_torch_thread = pytest.fixture(autouse=True)(checks_q7.one_torch_thread)
 
 
 def cifar_batch(n, size, seed):
@@ -94,7 +95,7 @@ def test_classification_loss_weighs_auxiliary_outputs():
 
 def check_sgd_step(model, x, y, lr, seed, what):
     __tracebackhide__ = True
-    probes_q7.assert_sgd_step(probes_q7.sgd_step_agreement(big_nets.train_step, model, x, y, lr, seed), what)
+    checks_q7.assert_sgd_step(probes_q7.sgd_step_agreement(big_nets.train_step, model, x, y, lr, seed), what)
 
 
 @pytest.mark.task("q7.11")

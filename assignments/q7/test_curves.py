@@ -5,12 +5,12 @@ the diagnosis is checked on histories built here, following the rule in the READ
 import pytest
 
 import gradekit
-from gradekit.probes import q7 as probes_q7
+from gradekit.checks import q7 as checks_q7
 from gradekit.testing import assert_equal
 
 curves = gradekit.submission("q7.curves")
 
-one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+one_torch_thread = pytest.fixture(autouse=True)(checks_q7.one_torch_thread)
 
 
 def history(train_loss, val_loss, train_acc, val_acc):
@@ -23,7 +23,7 @@ def test_curves_show_loss_and_accuracy_per_epoch(tmp_path):
     hist = history([1.2, 0.7, 0.5, 0.4, 0.33], [1.25, 0.8, 0.62, 0.58, 0.6],
                    [0.6, 0.76, 0.84, 0.88, 0.9], [0.58, 0.73, 0.79, 0.8, 0.8])
     path = tmp_path / "curves.png"
-    probes_q7.assert_curves_figure(curves.plot_history(hist, path), path, hist, "plot_history(5 epochs)")
+    checks_q7.assert_curves_figure(curves.plot_history(hist, path), path, hist, "plot_history(5 epochs)")
 
 
 # The rule with its default thresholds (min_train_acc 0.9, max_gap 0.05, max_val_rise 0.1).

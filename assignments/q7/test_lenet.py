@@ -5,11 +5,11 @@ computes the accuracy itself, from the logits your model gives for the 1,000 tes
 import pytest
 
 import gradekit
-from gradekit.probes import q7 as probes_q7
+from gradekit.checks import q7 as checks_q7
 
 lenet = gradekit.submission("q7.lenet")
 
-one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+one_torch_thread = pytest.fixture(autouse=True)(checks_q7.one_torch_thread)
 
 # Over 10 seeds the reference reaches 0.949 to 0.966 in 8 to 14 s (one thread, loaded machine).
 MIN_ACCURACY = 0.93
@@ -18,9 +18,9 @@ MAX_SECONDS = 90
 
 @pytest.mark.task("q7.6")
 def test_lenet5_learns_the_digits_in_time():
-    X, y = probes_q7.mnist_tensors("train")
-    X_test, y_test = probes_q7.mnist_tensors("test")
+    X, y = checks_q7.mnist_tensors("train")
+    X_test, y_test = checks_q7.mnist_tensors("test")
     what = "train_lenet5(4,000 training digits, seed=0)"
-    accuracy, seconds = probes_q7.train_and_score(lenet.train_lenet5, X, y, X_test, y_test, seed=0,
-                                                  max_seconds=MAX_SECONDS, check=probes_q7.assert_is_lenet5, what=what)
-    probes_q7.assert_accuracy(accuracy, MIN_ACCURACY, len(y_test), seconds, what)
+    accuracy, seconds = checks_q7.train_and_score(lenet.train_lenet5, X, y, X_test, y_test, seed=0,
+                                                  max_seconds=MAX_SECONDS, check=checks_q7.assert_is_lenet5, what=what)
+    checks_q7.assert_accuracy(accuracy, MIN_ACCURACY, len(y_test), seconds, what)

@@ -6,12 +6,12 @@ import torch
 
 import gradekit
 from gradekit import probes
-from gradekit.probes import q7 as probes_q7
+from gradekit.checks import q7 as checks_q7
 from gradekit.testing import assert_close, assert_equal
 
 pipeline = gradekit.submission("q7.pipeline")
 
-one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+one_torch_thread = pytest.fixture(autouse=True)(checks_q7.one_torch_thread)
 
 
 @pytest.mark.task("q7.1")
@@ -21,14 +21,14 @@ def test_split_keeps_each_class_share():
     labels = labels[torch.randperm(len(labels), generator=torch.Generator().manual_seed(0))]
     for fraction in (0.25, 0.5, 0.1):
         split = pipeline.stratified_split(labels, fraction, 3)
-        probes_q7.assert_stratified_split(labels, fraction, split, f"stratified_split(labels, {fraction}, seed=3)")
+        checks_q7.assert_stratified_split(labels, fraction, split, f"stratified_split(labels, {fraction}, seed=3)")
 
 
 @pytest.mark.task("q7.1")
 def test_split_is_random_and_follows_its_seed():
-    _, y = probes_q7.mnist_tensors("train")
+    _, y = checks_q7.mnist_tensors("train")
     first = pipeline.stratified_split(y, 0.2, 7)
-    probes_q7.assert_stratified_split(y, 0.2, first, "stratified_split(mnist labels, 0.2, seed=7)")
+    checks_q7.assert_stratified_split(y, 0.2, first, "stratified_split(mnist labels, 0.2, seed=7)")
     again = pipeline.stratified_split(y, 0.2, 7)
     assert_equal(again[1], first[1], name="val_idx of a second call with seed 7")
     other = pipeline.stratified_split(y, 0.2, 8)
@@ -52,7 +52,7 @@ def check_prepared(out, X, y, fraction, what):
     assert isinstance(out, dict), f"{what} should return a dict, got {type(out).__name__}"
     missing = {"train_idx", "val_idx", "mean", "std", "X_train", "y_train", "X_val", "y_val"} - set(out)
     assert not missing, f"{what}: the dict has no {sorted(missing)}"
-    probes_q7.assert_stratified_split(y, fraction, (out["train_idx"], out["val_idx"]), what)
+    checks_q7.assert_stratified_split(y, fraction, (out["train_idx"], out["val_idx"]), what)
     mean, std = train_statistics(X, out["train_idx"])
     assert_close(out["mean"], mean, rtol=1e-5, atol=1e-7, name=f"{what}['mean'] (the training part's, only)")
     assert_close(out["std"], std, rtol=1e-5, atol=1e-7, name=f"{what}['std'] (population std of the training part)")
@@ -66,7 +66,7 @@ def check_prepared(out, X, y, fraction, what):
 
 @pytest.mark.task("q7.2")
 def test_prepare_data_normalizes_digits_with_training_statistics():
-    X, y = probes_q7.mnist_tensors("train")
+    X, y = checks_q7.mnist_tensors("train")
     out = pipeline.prepare_data(X, y, 0.2, 3)
     check_prepared(out, X, y, 0.2, "prepare_data(mnist train, 0.2, seed=3)")
     assert_close(out["X_train"].double().mean(), 0.0, atol=1e-4, name="mean of the normalized training digits")
@@ -89,9 +89,9 @@ def test_channel_stats_and_prepare_data_on_three_channels():
 @pytest.mark.task("q7.2")
 def test_load_mnist_normalizes_the_test_digits_with_training_statistics():
     out = pipeline.load_mnist(0.1, 0)
-    X, y = probes_q7.mnist_tensors("train")
+    X, y = checks_q7.mnist_tensors("train")
     check_prepared(out, X, y, 0.1, "load_mnist(0.1, seed=0)")
-    X_test, y_test = probes_q7.mnist_tensors("test")
+    X_test, y_test = checks_q7.mnist_tensors("test")
     mean, std = train_statistics(X, out["train_idx"])
     assert_close(out["X_test"], (X_test.double() - mean) / std, rtol=1e-4, atol=1e-5,
                  name="load_mnist(...)['X_test'], normalized with the training statistics")

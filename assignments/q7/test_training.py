@@ -7,17 +7,17 @@ import torch
 
 import gradekit
 from gradekit import probes
-from gradekit.probes import q7 as probes_q7
+from gradekit.checks import q7 as checks_q7
 from gradekit.testing import assert_close, assert_equal
 
 training = gradekit.submission("q7.training")
 
-one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+one_torch_thread = pytest.fixture(autouse=True)(checks_q7.one_torch_thread)
 
 
 def digits(n_train, n_val, seed):
     """n_train + n_val training digits drawn at random, normalized with the n_train digits' statistics."""
-    X, y = probes_q7.mnist_tensors("train")
+    X, y = checks_q7.mnist_tensors("train")
     order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))
     fit, val = order[:n_train], order[n_train:n_train + n_val]
     mean, std = X[fit].mean(), X[fit].std()
@@ -33,7 +33,7 @@ def test_evaluate_uses_evaluation_mode_and_changes_nothing():
     probes.forward(model, 3 * torch.randn(16, 1, 28, 28, generator=g) + 1, train=True)
     X, y = torch.randn(50, 1, 28, 28, generator=g), torch.randint(0, 10, (50,), generator=g)
     before = probes.state_dict(model)
-    probes_q7.assert_evaluation(training.evaluate(model, X, y, 7), model, X, y, "evaluate(model, X, y, batch_size=7)")
+    checks_q7.assert_evaluation(training.evaluate(model, X, y, 7), model, X, y, "evaluate(model, X, y, batch_size=7)")
     after = probes.state_dict(model)
     for key, value in before.items():
         assert_equal(after[key], value, name=f"the model's {key} after evaluate (evaluation changes no weight or statistic)")
@@ -50,7 +50,7 @@ def test_evaluate_counts_correct_predictions():
     y = torch.cat([predicted[:30], (predicted[30:] + 1) % 10])
     loss, acc = training.evaluate(model, X, y)
     assert_close(acc, 0.75, rtol=0, atol=1e-12, name="evaluate(...) accuracy when 30 of 40 predictions are right")
-    probes_q7.assert_evaluation((loss, acc), model, X, y, "evaluate(model, X, y)")
+    checks_q7.assert_evaluation((loss, acc), model, X, y, "evaluate(model, X, y)")
 
 
 @pytest.mark.task("q7.5")
@@ -58,7 +58,7 @@ def test_train_learns_and_records_each_epoch():
     X_train, y_train, X_val, y_val = digits(1000, 200, seed=30)
     model = probes.seeded_call(training.SmallCNN, 31)
     # The reference reaches 0.97 to 0.99 on these 200 digits; a loop that learns reaches 0.9 easily.
-    probes_q7.assert_trains_and_records(training.train, model, X_train, y_train, X_val, y_val, 3, 0.05, 64, 0, 0.9,
+    checks_q7.assert_trains_and_records(training.train, model, X_train, y_train, X_val, y_val, 3, 0.05, 64, 0, 0.9,
                                         "train(SmallCNN, 1,000 digits, epochs=3, lr=0.05, batch_size=64, seed=0)")
 
 
@@ -70,7 +70,7 @@ def test_train_is_repeatable_under_its_seed():
         model = probes.seeded_call(training.SmallCNN, 33)  # the same initial weights for all three
         runs[name] = (model, training.train(model, X_train, y_train, X_val, y_val, 2, 0.05, 32, seed))
     (first, h1), (again, h2), (_, h3) = runs["first"], runs["again"], runs["other"]
-    probes_q7.assert_loss_falls(h1, "train(..., epochs=2, seed=4)")
+    checks_q7.assert_loss_falls(h1, "train(..., epochs=2, seed=4)")
     for key in ("train_loss", "train_acc", "val_loss", "val_acc"):
         assert_close(h2[key], h1[key], rtol=1e-5, atol=1e-7, name=f"history['{key}'] of a second run with seed 4")
     state1, state2 = probes.state_dict(first), probes.state_dict(again)

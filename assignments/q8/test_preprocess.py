@@ -1,6 +1,6 @@
 """q8.1-q8.3: photos in every layout to RGB, Inception's 299x299 input in [-1, 1], random crops and flips.
 
-Expected pixels come from torchvision's own resize and crop (gradekit.probes.q8.inception_reference)
+Expected pixels come from torchvision's own resize and crop (gradekit.checks.q8.inception_reference)
 or from hand arithmetic on synthetic images; crops are located in the source image pixel by pixel.
 """
 import numpy as np
@@ -9,7 +9,7 @@ import torch
 
 import gradekit
 from gradekit import data, probes
-from gradekit.probes import q8 as probes_q8
+from gradekit.checks import q8 as checks_q8
 from gradekit.testing import assert_close, assert_equal
 
 preprocess = gradekit.submission("q8.preprocess")
@@ -52,7 +52,7 @@ def test_every_layout_and_dtype_becomes_rgb_in_0_1():
 @pytest.mark.task("q8.1")
 def test_rgba_photo_loses_only_its_alpha():
     astronaut = data.photo("astronaut")
-    out = preprocess.to_rgb_float(probes_q8.with_alpha(astronaut, seed=1))
+    out = preprocess.to_rgb_float(checks_q8.with_alpha(astronaut, seed=1))
     assert_close(out, astronaut.transpose(2, 0, 1) / 255, rtol=1e-6, atol=1e-7,
                  name="to_rgb_float(the astronaut photo with an alpha channel)")
 
@@ -71,11 +71,11 @@ def test_constant_image_keeps_its_value_at_299():
 @pytest.mark.task("q8.2")
 def test_photo_in_every_layout_matches_torchvision():
     chelsea = data.photo("chelsea")  # 300 x 451 RGB, uint8
-    layouts = {"RGB": chelsea, "RGBA": probes_q8.with_alpha(chelsea, seed=2),
+    layouts = {"RGB": chelsea, "RGBA": checks_q8.with_alpha(chelsea, seed=2),
                "gray": data.photo("chelsea", gray=True)}
     for layout, image in layouts.items():
         out = preprocess.inception_preprocess(image)
-        assert_inception_input(out, probes_q8.inception_reference(image),
+        assert_inception_input(out, checks_q8.inception_reference(image),
                                what=f"inception_preprocess(the {layout} chelsea photo, uint8)")
 
 
@@ -83,9 +83,9 @@ def test_photo_in_every_layout_matches_torchvision():
 def test_float_photo_as_read_by_matplotlib():
     # matplotlib.image.imread gives a PNG as floats in [0, 1], RGBA when the file has transparency.
     coffee = data.photo("coffee").astype(np.float32) / 255  # 400 x 600
-    for layout, image in {"RGBA": probes_q8.with_alpha(coffee, seed=3), "RGB": coffee}.items():
+    for layout, image in {"RGBA": checks_q8.with_alpha(coffee, seed=3), "RGB": coffee}.items():
         out = preprocess.inception_preprocess(image)
-        assert_inception_input(out, probes_q8.inception_reference(image),
+        assert_inception_input(out, checks_q8.inception_reference(image),
                                what=f"inception_preprocess(the {layout} coffee photo, float32 in [0, 1])")
 
 
@@ -100,7 +100,7 @@ def test_crops_cover_the_image_and_flip_half_the_time():
     seen = []
     for seed in range(150):
         out = preprocess.random_crop_flip(x, 8, seed)
-        found = probes_q8.find_crops(out, x)
+        found = checks_q8.find_crops(out, x)
         assert len(found) == 1, (f"random_crop_flip(x of shape (3, 12, 17), 8, seed={seed}) gives a tensor of shape "
                                  f"{tuple(out.shape)} that is no 8x8 window of x (flipped or not)")
         seen.append(found[0])
@@ -120,13 +120,13 @@ def test_same_seed_same_crop_whatever_the_global_generators():
     assert_equal(x, unique_image(1, 30, 30), name="x after random_crop_flip (it must not be modified)")
     others = [preprocess.random_crop_flip(x, 20, seed) for seed in range(8, 12)]
     assert not all(torch.equal(first, o) for o in others), "seeds 7 ... 11 all give the same crop"
-    assert len(probes_q8.find_crops(first, x)) == 1, "random_crop_flip(x, 20, seed=7) is no 20x20 window of x"
+    assert len(checks_q8.find_crops(first, x)) == 1, "random_crop_flip(x, 20, seed=7) is no 20x20 window of x"
 
 
 @pytest.mark.task("q8.3")
 def test_training_crops_of_a_photo_at_299():
-    x = probes_q8.inception_reference(data.photo("astronaut"), size=342)  # 342 = 299 * 8 / 7, as Inception trains
+    x = checks_q8.inception_reference(data.photo("astronaut"), size=342)  # 342 = 299 * 8 / 7, as Inception trains
     for seed in (0, 1, 2):
         out = preprocess.random_crop_flip(x, 299, seed)
         assert_equal(tuple(out.shape), (3, 299, 299), name=f"random_crop_flip(photo, 299, seed={seed}).shape")
-        assert probes_q8.find_crops(out, x), f"random_crop_flip(photo, 299, seed={seed}) is no 299x299 window of it"
+        assert checks_q8.find_crops(out, x), f"random_crop_flip(photo, 299, seed={seed}) is no 299x299 window of it"

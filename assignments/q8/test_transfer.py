@@ -1,7 +1,7 @@
 """q8.5-q8.8: freeze the kit's pretrained backbone, train a new head, beat training from scratch, decode top-k.
 
 The backbone's expected weights are the shipped checkpoint (gradekit.backbone.load_pretrained());
-losses and logits are recomputed from the weights a probe returns (gradekit.probes.q8); accuracies
+losses and logits are recomputed from the weights a probe returns (gradekit.checks.q8); accuracies
 are measured here on test images the student's code never receives.
 """
 import numpy as np
@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 import gradekit
 from gradekit import backbone, probes
+from gradekit.checks import q8 as checks_q8
 from gradekit.probes import q8 as probes_q8
 from gradekit.testing import assert_close, assert_equal
 
@@ -28,7 +29,7 @@ def check_frozen_with_new_head(model, num_classes, what):
     """Backbone bit-identical to the checkpoint and frozen; a trainable head of the right size."""
     __tracebackhide__ = True
     state = probes.state_dict(model)
-    probes_q8.assert_same_features(state, pretrained_state(), what=what)
+    checks_q8.assert_same_features(state, pretrained_state(), what=what)
     assert_equal(tuple(state["classifier.weight"].shape), (num_classes, backbone.FEATURE_DIM),
                  name=f"{what}: classifier.weight's shape")
     assert_equal(tuple(state["classifier.bias"].shape), (num_classes,), name=f"{what}: classifier.bias's shape")
@@ -41,9 +42,9 @@ def check_frozen_with_new_head(model, num_classes, what):
 def test_four_class_head_on_the_frozen_backbone():
     model = transfer.build_transfer_model(NEW_CLASSES)
     state = check_frozen_with_new_head(model, NEW_CLASSES, "build_transfer_model(4)")
-    x, _ = probes_q8.held_out_task("test")
+    x, _ = checks_q8.held_out_task("test")
     x = x[:16]
-    assert_close(probes.forward(model, x), probes_q8.small_cnn_logits(state, x), rtol=1e-4, atol=1e-5,
+    assert_close(probes.forward(model, x), checks_q8.small_cnn_logits(state, x), rtol=1e-4, atol=1e-5,
                  name="build_transfer_model(4)(x), against a SmallCNN holding its weights")
 
 
@@ -71,7 +72,7 @@ def test_optimizer_holds_the_new_head_only():
 def transfer_setup(n, seed):
     """A new transfer model, its head optimizer (lr 0.01), n training images of the new task with
     labels 0-3, and the model's state before any step."""
-    x, y = probes_q8.held_out_task("train")
+    x, y = checks_q8.held_out_task("train")
     pick = torch.from_numpy(np.random.default_rng(seed).choice(len(y), n, replace=False))
     model = transfer.build_transfer_model(NEW_CLASSES)
     optimizer = transfer.head_optimizer(model, 0.01)
@@ -83,10 +84,10 @@ def test_step_moves_the_head_and_nothing_else():
     model, optimizer, x, y, before = transfer_setup(64, seed=0)
     loss = transfer.train_step(model, optimizer, x, y)
     # Frozen batch norm normalizes with its running statistics, as in eval mode.
-    expected = F.cross_entropy(probes_q8.small_cnn_logits(before, x), y)
+    expected = F.cross_entropy(checks_q8.small_cnn_logits(before, x), y)
     assert_close(loss, expected, rtol=1e-4, atol=1e-5, name="train_step's loss (before the step, backbone in eval mode)")
     after = probes.state_dict(model)
-    probes_q8.assert_same_features(after, before, what="after train_step")  # running statistics included
+    checks_q8.assert_same_features(after, before, what="after train_step")  # running statistics included
     moved = float((after["classifier.weight"] - before["classifier.weight"]).abs().max())
     assert moved > 0, "train_step did not change the head's weights"
 
@@ -96,8 +97,8 @@ def test_ten_steps_lower_the_loss_of_a_batch():
     model, optimizer, x, y, before = transfer_setup(32, seed=1)
     losses = [transfer.train_step(model, optimizer, x, y) for _ in range(10)]
     after = probes.state_dict(model)
-    probes_q8.assert_same_features(after, before, what="after 10 train_steps")
-    final = float(F.cross_entropy(probes_q8.small_cnn_logits(after, x), y))
+    checks_q8.assert_same_features(after, before, what="after 10 train_steps")
+    final = float(F.cross_entropy(checks_q8.small_cnn_logits(after, x), y))
     assert final < 0.7 * losses[0], (f"10 train_steps on one batch took its loss from {losses[0]:.4f} to {final:.4f}; "
                                      "expected a drop of at least 30%")
 
@@ -110,7 +111,7 @@ MIN_GAIN = 0.04
 
 @pytest.mark.task("q8.7")
 def test_finetuning_beats_scratch_with_two_labels_per_class():
-    gain, gains = probes_q8.transfer_gain(transfer.fit_finetune, transfer.fit_scratch, per_class=2, seeds=(0, 1, 2),
+    gain, gains = checks_q8.transfer_gain(transfer.fit_finetune, transfer.fit_scratch, per_class=2, seeds=(0, 1, 2),
                                           scratch_floor=0.45)
     assert gain >= MIN_GAIN, (f"fine-tuning beats scratch by {gain:+.3f} on average (per seed: "
                               f"{', '.join(f'{g:+.3f}' for g in gains)}); expected at least {MIN_GAIN:+.2f}")

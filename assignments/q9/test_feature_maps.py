@@ -1,16 +1,17 @@
 """q9.3, q9.4: feature maps of the kit's backbone on a real photo, read with forward hooks, and their PNG.
 
 The expected maps come from running the trusted backbone's layers up to the named one
-(gradekit.probes.q9.expected_feature_maps); hooks left behind are counted with a probe.
+(gradekit.checks.q9.expected_feature_maps); hooks left behind are counted with a probe.
 """
 import pytest
 import torch
 
 import gradekit
 from gradekit import backbone, probes
+from gradekit.checks import q5 as checks_q5
+from gradekit.checks import q9 as checks_q9
 from gradekit.probes import q2 as probes_q2
 from gradekit.probes import q5 as probes_q5
-from gradekit.probes import q9 as probes_q9
 from gradekit.testing import assert_close, assert_equal
 
 feature_maps = gradekit.submission("q9.feature_maps")
@@ -34,9 +35,9 @@ def test_maps_of_the_camera_photo_and_no_hook_left():
     for key, value in expected_state.items():
         assert_equal(state[key], value, name=f"load_backbone() {key} (the kit's pretrained weights)")
     assert not probes.is_training(model), "load_backbone() should return the model in eval mode"
-    image = probes_q9.camera_input()  # the whole 512 x 512 photo: the features are convolutional
+    image = checks_q9.camera_input()  # the whole 512 x 512 photo: the features are convolutional
     maps = feature_maps.feature_maps(model, image, LAYERS)
-    check_maps(maps, probes_q9.expected_feature_maps(image, LAYERS), "feature_maps(backbone, camera photo, relu1-4)")
+    check_maps(maps, checks_q9.expected_feature_maps(image, LAYERS), "feature_maps(backbone, camera photo, relu1-4)")
     assert_equal(tuple(maps["features.relu1"].shape), (1, 16, 512, 512), name="the shape of the relu1 maps")
     assert_equal(probes_q5.forward_hook_count(model), 0, name="forward hooks left on the model after feature_maps")
 
@@ -45,21 +46,21 @@ def test_maps_of_the_camera_photo_and_no_hook_left():
 def test_maps_of_a_batch_in_any_order_and_the_mode_restored():
     model = feature_maps.load_backbone()
     model.train()  # feature_maps must still use eval mode (batch norm's running statistics), then restore this
-    image = torch.cat([probes_q9.camera_input(96), 1 - probes_q9.camera_input(96)])
+    image = torch.cat([checks_q9.camera_input(96), 1 - checks_q9.camera_input(96)])
     names = ["features.pool2", "features.conv1", "features.bn3"]
     maps = feature_maps.feature_maps(model, image, names)
-    check_maps(maps, probes_q9.expected_feature_maps(image, names), "feature_maps(backbone, 2 images, pool2/conv1/bn3)")
+    check_maps(maps, checks_q9.expected_feature_maps(image, names), "feature_maps(backbone, 2 images, pool2/conv1/bn3)")
     assert probes.is_training(model), "feature_maps should leave the model in the mode it found (training here)"
     assert_equal(probes_q5.forward_hook_count(model), 0, name="forward hooks left on the model after feature_maps")
 
 
 @pytest.mark.task("q9.4")
 def test_feature_map_png_has_a_panel_per_layer_and_channel(tmp_path):
-    image = probes_q9.camera_input(128)
-    maps = probes_q9.expected_feature_maps(image, ["features.relu1", "features.relu2", "features.relu3"])
+    image = checks_q9.camera_input(128)
+    maps = checks_q9.expected_feature_maps(image, ["features.relu1", "features.relu2", "features.relu3"])
     path = tmp_path / "feature_maps.png"
     fig = feature_maps.plot_feature_maps(maps, path, 6)
-    probes_q5.assert_png_drawn(path, min_width=800, min_height=400, what="plot_feature_maps")
+    checks_q5.assert_png_drawn(path, min_width=800, min_height=400, what="plot_feature_maps")
     shown = probes_q2.figure_summary(fig)
     assert_equal(shown["axes"], 18, name="number of axes for 3 layers x 6 channels")
     titles = [f"{name} #{c}" for name in maps for c in range(6)]

@@ -1,6 +1,6 @@
 """q9.1, q9.2: the first-layer filters of the kit's trained backbone as a normalized grid, and its PNG.
 
-The expected grid is built filter by filter in the test (gradekit.probes.q9.expected_filter_grid);
+The expected grid is built filter by filter in the test (gradekit.checks.q9.expected_filter_grid);
 the figure is read back through probes (axes, titles, the image it shows) and the PNG from disk.
 """
 import numpy as np
@@ -9,9 +9,9 @@ import torch
 
 import gradekit
 from gradekit import backbone
+from gradekit.checks import q5 as checks_q5
+from gradekit.checks import q9 as checks_q9
 from gradekit.probes import q2 as probes_q2
-from gradekit.probes import q5 as probes_q5
-from gradekit.probes import q9 as probes_q9
 from gradekit.testing import assert_close, assert_equal
 
 filters = gradekit.submission("q9.filters")
@@ -28,7 +28,7 @@ def test_backbone_filters_in_a_4x4_grid():
     grid = filters.filter_grid(weights)
     # 16 filters: 4 per row, 4 rows of 5 pixels with 1 pixel between them: 4 * 5 + 3 = 23.
     assert_equal(tuple(np.shape(grid)), (23, 23), name="filter_grid(conv1 weights (16, 1, 5, 5)).shape")
-    assert_close(grid, probes_q9.expected_filter_grid(weights), rtol=1e-6, atol=1e-7,
+    assert_close(grid, checks_q9.expected_filter_grid(weights), rtol=1e-6, atol=1e-7,
                  name="filter_grid(conv1 weights), each filter min-max normalized on its own")
 
 
@@ -41,7 +41,7 @@ def test_rgb_filters_with_an_unfilled_last_row():
     weights = rng.standard_normal((10, 3, 3, 3)) * np.logspace(-2, 0, 10)[:, None, None, None]
     grid = filters.filter_grid(torch.from_numpy(weights), ncols=4, pad=2, pad_value=0.5)
     assert_equal(tuple(np.shape(grid)), (13, 18, 3), name="filter_grid(10 RGB 3x3 filters, ncols=4, pad=2).shape")
-    assert_close(grid, probes_q9.expected_filter_grid(weights, ncols=4, pad=2, pad_value=0.5), rtol=1e-6, atol=1e-9,
+    assert_close(grid, checks_q9.expected_filter_grid(weights, ncols=4, pad=2, pad_value=0.5), rtol=1e-6, atol=1e-9,
                  name="filter_grid(10 RGB 3x3 filters, ncols=4, pad=2, pad_value=0.5)")
 
 
@@ -50,10 +50,10 @@ def test_filter_grid_png_shows_the_normalized_filters(tmp_path):
     weights = conv1_weights()
     path = tmp_path / "conv1_filters.png"
     fig = filters.plot_filter_grid(weights, path, "conv1 of the kit's backbone")
-    probes_q5.assert_png_drawn(path, min_width=400, min_height=400, what="plot_filter_grid")
+    checks_q5.assert_png_drawn(path, min_width=400, min_height=400, what="plot_filter_grid")
     shown = probes_q2.figure_summary(fig)
     assert_equal(shown["axes"], 1, name="number of axes in the filter figure")
     assert_equal(shown["titles"], ["conv1 of the kit's backbone"], name="the axes title")
     assert shown["images"][0] is not None, "the axes shows no image (draw the grid with imshow)"
-    assert_close(shown["images"][0], probes_q9.expected_filter_grid(weights), rtol=1e-6, atol=1e-7,
+    assert_close(shown["images"][0], checks_q9.expected_filter_grid(weights), rtol=1e-6, atol=1e-7,
                  name="the image in the filter figure")

@@ -27,18 +27,27 @@ def speed_band_points(points: float, target: float, floor: float) -> float:
     return points * min(1.0, math.log(SPEED_RATIO_BAND) / math.log(target / floor))
 
 
-def tests_hash(course_root: Path, questions: list[str]) -> str:
-    """sha256 of every file that decides a grade: task tables, visible and hidden tests, probes."""
+# The installed gradekit package, whose probes (run in the worker) and checks (run in the test
+# process) decide a grade as much as the tests that call them.
+PACKAGE_DIR = Path(__file__).parent.parent
+
+
+def tests_hash(course_root: Path, questions: list[str], package_dir: Path = PACKAGE_DIR) -> str:
+    """sha256 of every file that decides a grade: task tables, visible and hidden tests, probes, checks.
+
+    ``package_dir`` is the gradekit package whose probes/ and checks/ are hashed; a parameter so
+    that a test can hash a copy of them.
+    """
     files = []
     for q in questions:
         files += sorted((course_root / "assignments" / q).glob("tasks.toml"))
         files += sorted((course_root / "assignments" / q).glob("test_*.py"))
         files += sorted((course_root / "solutions" / q / "hidden").rglob("*.py"))
-    probes = Path(__file__).parent / "probes"
-    files += sorted(probes.glob("*.py"))
+    for layer in ("probes", "checks"):
+        files += sorted((package_dir / layer).glob("*.py"))
     digest = hashlib.sha256(__version__.encode())
     for f in files:
-        rel = f.relative_to(course_root) if course_root in f.parents else Path("gradekit/probes") / f.name
+        rel = f.relative_to(course_root) if course_root in f.parents else Path("gradekit") / f.relative_to(package_dir)
         digest.update(str(rel).encode() + b"\0" + f.read_bytes() + b"\0")
     return digest.hexdigest()
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import gradekit
-from gradekit.probes.q10 import (FLOAT32_TOL, FLOAT64_TOL, alexnet_lrn_dx, assert_alexnet_lrn,
+from gradekit.checks.q10 import (FLOAT32_TOL, FLOAT64_TOL, alexnet_lrn_dx, assert_alexnet_lrn,
                                  assert_error_names, checked_call, raised_by, relu_activations)
 from gradekit.testing import assert_close
 

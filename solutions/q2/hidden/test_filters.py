@@ -5,6 +5,7 @@ import scipy.ndimage
 
 import gradekit
 from gradekit import data
+from gradekit.checks import q2 as checks
 from gradekit.probes import q2 as probes
 from gradekit.testing import assert_close, assert_equal
 
@@ -60,6 +61,6 @@ def test_plot_sobel_of_a_wide_photo(tmp_path):
     for i, (array, reference) in enumerate(zip(shown["images"], expected)):
         assert array is not None, f"panel {i + 1} shows no image"
         assert_close(array, reference, rtol=1e-9, atol=1e-9, name=f"the array in panel {i + 1} (a 200x300 photo)")
-    png = probes.png_summary(path)
+    png = checks.png_summary(path)
     assert png["format"] == "PNG" and png["width"] > png["height"] >= 150 and png["non_background"] > 0.2, (
         f"expected a non-blank PNG of three panels side by side, found {png}")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import gradekit
-from gradekit.probes.q4 import measure_layer
+from gradekit.checks.q4 import measure_layer
 from gradekit.testing import assert_equal
 
 acc = gradekit.submission("q4.accounting")

@@ -5,6 +5,7 @@ import torchvision
 
 import gradekit
 from gradekit import probes
+from gradekit.checks import q5 as checks_q5
 from gradekit.probes import q5 as probes_q5
 from gradekit.testing import assert_equal
 
@@ -20,14 +21,14 @@ def test_lenet5_with_26_classes_on_one_image():
     # Only the output layer changes: 84 * 26 weights + 26 biases instead of 850.
     assert_equal(probes.param_count(model), 61_706 - 850 + 85 * 26, name="parameters of LeNet5(num_classes=26)")
     x = torch.randn(1, 1, 32, 32)
-    probes_q5.assert_is_lenet5(probes_q5.layer_trace(model, x), x, probes.forward(model, x), num_classes=26)
+    checks_q5.assert_is_lenet5(probes_q5.layer_trace(model, x), x, probes.forward(model, x), num_classes=26)
 
 
 def checked_alexnet(num_classes, groups, batch):
     torch.manual_seed(11)
     model = alexnet.AlexNet(num_classes=num_classes, groups=groups)
     x = torch.rand(batch, 3, 227, 227)
-    probes_q5.assert_is_alexnet(probes_q5.layer_trace(model, x), x, probes.forward(model, x), num_classes, groups)
+    checks_q5.assert_is_alexnet(probes_q5.layer_trace(model, x), x, probes.forward(model, x), num_classes, groups)
     return model, x
 
 
@@ -47,7 +48,7 @@ def test_alexnet_dropout_acts_in_training_only():
 
 @pytest.mark.task("q5.3")
 def test_vgg_a_with_7_classes_computes_its_layers():
-    probes_q5.assert_vgg_table(vgg.vgg_configs())
+    checks_q5.assert_vgg_table(vgg.vgg_configs())
     with torch.device("meta"):
         expected = sum(p.numel() for p in torchvision.models.vgg11(weights=None, num_classes=7).parameters())
     torch.manual_seed(13)
@@ -56,12 +57,12 @@ def test_vgg_a_with_7_classes_computes_its_layers():
     x = torch.rand(2, 3, 32, 32)
     trace = probes_q5.layer_trace(model, x)
     assert_equal(sum(r["class"] == "Conv2d" for r in trace), 8, name="convolutions of VGG('A')")
-    probes_q5.assert_layers_compute(trace, x, probes.forward(model, x), what="VGG('A', num_classes=7)")
+    checks_q5.assert_layers_compute(trace, x, probes.forward(model, x), what="VGG('A', num_classes=7)")
 
 
 @pytest.mark.task("q5.3")
 def test_vgg_b_matches_torchvisions_vgg13():
-    probes_q5.assert_vgg_table(vgg.vgg_configs())
+    checks_q5.assert_vgg_table(vgg.vgg_configs())
     with torch.device("meta"):
         expected = sum(p.numel() for p in torchvision.models.vgg13(weights=None).parameters())
     assert_equal(probes.param_count(vgg.VGG("B")), expected, name="parameters of VGG('B') (torchvision's vgg13)")

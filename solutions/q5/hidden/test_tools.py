@@ -5,6 +5,7 @@ import torch
 
 import gradekit
 from gradekit import probes
+from gradekit.checks import q5 as checks_q5
 from gradekit.probes import q5 as probes_q5
 from gradekit.testing import assert_equal
 
@@ -43,7 +44,7 @@ def test_summary_removes_its_hooks_when_the_forward_pass_fails():
 def test_draw_architecture_of_a_single_layer(tmp_path):
     rows = [("fc", "Linear", (1, 3), 12)]
     fig = diagrams.draw_architecture(rows, tmp_path / "one.png", "one layer")
-    probes_q5.assert_png_drawn(tmp_path / "one.png", what="a one-layer diagram")
+    checks_q5.assert_png_drawn(tmp_path / "one.png", what="a one-layer diagram")
     contents = probes_q5.diagram_contents(fig)
     assert any("Linear" in t and "3" in t for t in contents["texts"]), f"texts drawn: {contents['texts']}"
     assert contents["boxes"] >= 1, "no box drawn for the one layer"
@@ -53,7 +54,7 @@ def test_draw_architecture_of_a_single_layer(tmp_path):
 def test_draw_architecture_of_many_layers_keeps_their_order(tmp_path):
     rows = [(f"l{i}", ("Conv2d", "MaxPool2d")[i % 2], (1, 8 + i, 40 - 2 * i, 40 - 2 * i), i) for i in range(18)]
     fig = diagrams.draw_architecture(rows, tmp_path / "many.png", "eighteen layers")
-    probes_q5.assert_png_drawn(tmp_path / "many.png", what="an 18-layer diagram")
+    checks_q5.assert_png_drawn(tmp_path / "many.png", what="an 18-layer diagram")
     texts = probes_q5.diagram_contents(fig)["texts"]
     labels = [f"{t}" for _, t, _, _ in rows]
     shapes = ["x".join(str(v) for v in s[1:]) for _, _, s, _ in rows]

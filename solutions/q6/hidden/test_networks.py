@@ -4,8 +4,8 @@ import torch
 
 import gradekit
 from gradekit import probes
+from gradekit.checks import q6 as checks_q6
 from gradekit.probes import q5 as probes_q5
-from gradekit.probes import q6 as probes_q6
 from gradekit.testing import assert_close, assert_equal
 
 residual = gradekit.submission("q6.residual")
@@ -18,7 +18,7 @@ def block_output_matches(c_in, c_out, stride, x):
     block = residual.ResidualBlock(c_in, c_out, stride=stride)
     probes.forward(block, x - 0.5, train=True)
     out = probes.forward(block, x)
-    assert_close(out, probes_q6.residual_block_output(probes.state_dict(block), x, stride), rtol=1e-5, atol=1e-5,
+    assert_close(out, checks_q6.residual_block_output(probes.state_dict(block), x, stride), rtol=1e-5, atol=1e-5,
                  name=f"ResidualBlock({c_in}, {c_out}, stride={stride}) on x{tuple(x.shape)}")
     return out
 
@@ -45,7 +45,7 @@ def test_resnet_like_on_one_grayscale_image():
     probes.forward(model, torch.rand(3, 1, 32, 32), train=True)
     logits = probes.forward(model, x)
     assert_equal(tuple(logits.shape), (1, 4), name="ResNetLike(4, in_channels=1) output shape")
-    assert_close(logits, probes_q6.resnet_like_output(probes.state_dict(model), x), rtol=1e-4, atol=1e-5,
+    assert_close(logits, checks_q6.resnet_like_output(probes.state_dict(model), x), rtol=1e-4, atol=1e-5,
                  name="ResNetLike(num_classes=4, in_channels=1)(x)")
 
 
@@ -57,7 +57,7 @@ def test_inception_with_one_channel_per_branch_on_a_3x3_input():
     x = torch.randn(1, 1, 3, 3, generator=torch.Generator().manual_seed(66))
     out = probes.forward(block, x)
     assert_equal(tuple(out.shape), (1, 4, 3, 3), name="Inception(1, 1, 1, 1, 1, 1, 1) output shape")
-    probes_q6.assert_inception_computes(probes_q5.layer_trace(block, x), x, out, config)
+    checks_q6.assert_inception_computes(probes_q5.layer_trace(block, x), x, out, config)
 
 
 @pytest.mark.task("q6.5")

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 
 import gradekit
-from gradekit.probes import q7 as probes_q7
+from gradekit.checks import q7 as checks_q7
 from gradekit.harness.importer import set_under_test
 
 set_under_test("solutions")
@@ -43,7 +43,7 @@ def lenet5_run(X, y):
 
 def main():
     torch.set_num_threads(1)
-    X, y = probes_q7.mnist_tensors("train")
+    X, y = checks_q7.mnist_tensors("train")
     history = overfitting_run(X, y)
     curves.plot_history(history, HERE / "overfitting_curves.png")
     print("| epoch | train loss | val loss | train acc | val acc | epoch time (s) |")

@@ -7,13 +7,14 @@ import torchvision
 
 import gradekit
 from gradekit import data, probes
+from gradekit.checks import q7 as checks_q7
 from gradekit.probes import q7 as probes_q7
 from gradekit.testing import assert_close, assert_equal
 
 big_nets = gradekit.submission("q7.big_nets")
 training = gradekit.submission("q7.training")
 
-one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+one_torch_thread = pytest.fixture(autouse=True)(checks_q7.one_torch_thread)
 
 
 @pytest.mark.task("q7.10")
@@ -61,13 +62,13 @@ def test_loss_of_a_list_and_of_googlenet_outputs():
 
 @pytest.mark.task("q7.11")
 def test_train_step_skips_frozen_parameters_and_fit_batch_learns():
-    X, y = probes_q7.mnist_tensors("test")
+    X, y = checks_q7.mnist_tensors("test")
     X, y = (X[::61][:16] - 0.13) / 0.31, y[::61][:16]  # the split is sorted by class: this takes all ten
     model = probes.seeded_call(training.SmallCNN, 75)
     frozen = probes_q7.freeze(model, "features.0.")
     assert_equal(frozen, ["features.0.weight"], name="the parameters frozen for this test")
     what = "train_step(SmallCNN with a frozen first convolution, 16 digits, lr=0.05)"
-    probes_q7.assert_sgd_step(probes_q7.sgd_step_agreement(big_nets.train_step, model, X, y, 0.05, 76), what)
+    checks_q7.assert_sgd_step(probes_q7.sgd_step_agreement(big_nets.train_step, model, X, y, 0.05, 76), what)
     before = float(F.cross_entropy(probes.forward(model, X), y))
     losses = big_nets.fit_batch(model, X, y, 8, 0.05, 3)
     assert isinstance(losses, list) and len(losses) == 8, f"fit_batch(..., steps=8) should return 8 losses, got {losses!r}"

@@ -2,12 +2,12 @@
 import pytest
 
 import gradekit
-from gradekit.probes import q7 as probes_q7
+from gradekit.checks import q7 as checks_q7
 from gradekit.testing import assert_equal
 
 curves = gradekit.submission("q7.curves")
 
-one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+one_torch_thread = pytest.fixture(autouse=True)(checks_q7.one_torch_thread)
 
 
 def history(train_loss, val_loss, train_acc, val_acc, **extra):
@@ -19,13 +19,13 @@ def history(train_loss, val_loss, train_acc, val_acc, **extra):
 def test_curves_of_one_epoch_and_of_twelve(tmp_path):
     one = history([0.7], [0.75], [0.81], [0.79])
     path = tmp_path / "one.png"
-    probes_q7.assert_curves_figure(curves.plot_history(one, path), path, one, "plot_history(1 epoch)")
+    checks_q7.assert_curves_figure(curves.plot_history(one, path), path, one, "plot_history(1 epoch)")
     # Twelve epochs and a key the figure must ignore.
     losses = [2.3 * 0.8 ** e for e in range(12)]
     long = history(losses, [v * 1.1 + 0.01 * e for e, v in enumerate(losses)],
                    [1 - v / 2.5 for v in losses], [1 - v / 2.3 for v in losses], lr=[0.1] * 12)
     path = tmp_path / "long.png"
-    probes_q7.assert_curves_figure(curves.plot_history(long, path), path, long, "plot_history(12 epochs)")
+    checks_q7.assert_curves_figure(curves.plot_history(long, path), path, long, "plot_history(12 epochs)")
 
 
 @pytest.mark.task("q7.8")

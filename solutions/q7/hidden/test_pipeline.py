@@ -4,20 +4,20 @@ import torch
 
 import gradekit
 from gradekit import data
-from gradekit.probes import q7 as probes_q7
+from gradekit.checks import q7 as checks_q7
 from gradekit.testing import assert_close, assert_equal
 
 pipeline = gradekit.submission("q7.pipeline")
 
-one_torch_thread = pytest.fixture(autouse=True)(probes_q7.one_torch_thread)
+one_torch_thread = pytest.fixture(autouse=True)(checks_q7.one_torch_thread)
 
 
 @pytest.mark.task("q7.1")
 def test_split_of_tiny_classes_and_a_small_fraction():
     labels = torch.tensor([2, 0, 1, 2, 1, 2, 0, 2, 1, 2])  # classes of 2, 3 and 5 items
-    probes_q7.assert_stratified_split(labels, 0.5, pipeline.stratified_split(labels, 0.5, 9), "stratified_split(10 labels, 0.5, seed=9)")
-    _, y = probes_q7.mnist_tensors("test")
-    probes_q7.assert_stratified_split(y, 0.05, pipeline.stratified_split(y, 0.05, 1), "stratified_split(1,000 test labels, 0.05, seed=1)")
+    checks_q7.assert_stratified_split(labels, 0.5, pipeline.stratified_split(labels, 0.5, 9), "stratified_split(10 labels, 0.5, seed=9)")
+    _, y = checks_q7.mnist_tensors("test")
+    checks_q7.assert_stratified_split(y, 0.05, pipeline.stratified_split(y, 0.05, 1), "stratified_split(1,000 test labels, 0.05, seed=1)")
 
 
 @pytest.mark.task("q7.2")
@@ -25,7 +25,7 @@ def test_prepare_data_on_rgb_images():
     X, y = (torch.from_numpy(a) for a in data.as_arrays(data.cifar10_like(120, 16, seed=3)))
     X = X * torch.tensor([0.5, 1.0, 2.0])[None, :, None, None]
     out = pipeline.prepare_data(X, y, 0.25, 2)
-    probes_q7.assert_stratified_split(y, 0.25, (out["train_idx"], out["val_idx"]), "prepare_data(RGB, 0.25, seed=2)")
+    checks_q7.assert_stratified_split(y, 0.25, (out["train_idx"], out["val_idx"]), "prepare_data(RGB, 0.25, seed=2)")
     part = X[out["train_idx"]].double()
     mean, std = part.mean(dim=(0, 2, 3)), part.std(dim=(0, 2, 3), correction=0)
     assert_close(out["mean"], mean, rtol=1e-5, name="prepare_data(RGB)['mean'] (of the training part)")

@@ -5,7 +5,7 @@ import torch
 
 import gradekit
 from gradekit import data
-from gradekit.probes import q8 as probes_q8
+from gradekit.checks import q8 as checks_q8
 from gradekit.testing import assert_close, assert_equal
 
 preprocess = gradekit.submission("q8.preprocess")
@@ -38,7 +38,7 @@ def test_tall_and_tiny_rgba_images_are_upscaled():
     for shape, size in (((500, 200, 4), 299), ((20, 30, 4), 64)):
         image = rng.integers(0, 256, shape, dtype=np.uint8)
         out = preprocess.inception_preprocess(image, size)
-        assert_close(out, probes_q8.inception_reference(image, size), rtol=0, atol=0.02,
+        assert_close(out, checks_q8.inception_reference(image, size), rtol=0, atol=0.02,
                      name=f"inception_preprocess(a random {shape} uint8 image, {size})")
 
 
@@ -46,7 +46,7 @@ def test_tall_and_tiny_rgba_images_are_upscaled():
 def test_exact_size_image_is_only_rescaled():
     # Already 299 x 299: resizing and cropping change nothing, so the output is 2 * x - 1 exactly.
     rgb = np.random.default_rng(12).random((299, 299, 3))
-    out = preprocess.inception_preprocess(probes_q8.with_alpha(rgb, seed=13))
+    out = preprocess.inception_preprocess(checks_q8.with_alpha(rgb, seed=13))
     assert_close(out, 2 * rgb.transpose(2, 0, 1) - 1, rtol=0, atol=1e-5,
                  name="inception_preprocess(a 299x299 float RGBA image)")
 
@@ -54,9 +54,9 @@ def test_exact_size_image_is_only_rescaled():
 @pytest.mark.task("q8.2")
 def test_gray_photo_at_224():
     moon = data.photo("moon")  # 512 x 512, gray repeated over three channels
-    image = probes_q8.with_alpha(moon, seed=14)
+    image = checks_q8.with_alpha(moon, seed=14)
     out = preprocess.inception_preprocess(image, 224)
-    assert_close(out, probes_q8.inception_reference(image, 224), rtol=0, atol=0.02,
+    assert_close(out, checks_q8.inception_reference(image, 224), rtol=0, atol=0.02,
                  name="inception_preprocess(the RGBA moon photo, 224)")
 
 
@@ -67,7 +67,7 @@ def test_height_equal_to_size_leaves_only_horizontal_offsets():
     for seed in range(60):
         out = preprocess.random_crop_flip(x, 6, seed)
         assert_equal(str(out.dtype), "torch.float64", name=f"the dtype of random_crop_flip(float64 x, 6, seed={seed})")
-        found = probes_q8.find_crops(out, x)
+        found = checks_q8.find_crops(out, x)
         assert len(found) == 1, f"random_crop_flip(x (2, 6, 11), 6, seed={seed}) is no 6x6 window of x"
         lefts.add(found[0][1])
     assert_equal(sorted(lefts), list(range(6)), name="crop lefts over 60 seeds (0 ... 11 - 6)")

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 
 import gradekit
 from gradekit import backbone, probes
+from gradekit.checks import q8 as checks_q8
 from gradekit.probes import q8 as probes_q8
 from gradekit.testing import assert_close, assert_equal
 
@@ -16,7 +17,7 @@ transfer = gradekit.submission("q8.transfer")
 def test_two_class_head_and_an_optimizer_at_another_rate():
     model = transfer.build_transfer_model(2)
     state = probes.state_dict(model)
-    probes_q8.assert_same_features(state, backbone.load_pretrained().state_dict(), what="build_transfer_model(2)")
+    checks_q8.assert_same_features(state, backbone.load_pretrained().state_dict(), what="build_transfer_model(2)")
     assert_equal(tuple(state["classifier.weight"].shape), (2, backbone.FEATURE_DIM), name="the head's weight shape")
     held = probes_q8.optimizer_parameter_names(transfer.head_optimizer(model, 0.1), model)
     assert_equal(held["names"], ["classifier.bias", "classifier.weight"], name="parameters in head_optimizer(model, 0.1)")
@@ -24,12 +25,12 @@ def test_two_class_head_and_an_optimizer_at_another_rate():
 
 @pytest.mark.task("q8.6")
 def test_frozen_batch_norm_stays_and_unfrozen_batch_norm_trains():
-    x, y = probes_q8.held_out_task("train")
+    x, y = checks_q8.held_out_task("train")
     x, y = x[:24] * 0.5, y[:24]  # darker than anything the backbone saw: batch statistics differ from running ones
     model = transfer.build_transfer_model(4)
     before = probes.state_dict(model)
     transfer.train_step(model, transfer.head_optimizer(model, 0.01), x, y)
-    probes_q8.assert_same_features(probes.state_dict(model), before, what="a frozen model after train_step")
+    checks_q8.assert_same_features(probes.state_dict(model), before, what="a frozen model after train_step")
     # Unfrozen, the same step must train batch norm: batch statistics in the forward pass, running ones updated.
     model.requires_grad_(True)
     before = probes.state_dict(model)
@@ -48,7 +49,7 @@ def test_frozen_batch_norm_stays_and_unfrozen_batch_norm_trains():
 @pytest.mark.task("q8.7")
 def test_finetuning_beats_scratch_with_one_label_per_class():
     # The reference solution with 1 label per class, seeds 5-9: gains +0.069 to +0.264, scratch 0.479-0.612.
-    gain, gains = probes_q8.transfer_gain(transfer.fit_finetune, transfer.fit_scratch, per_class=1, seeds=(5, 6, 7),
+    gain, gains = checks_q8.transfer_gain(transfer.fit_finetune, transfer.fit_scratch, per_class=1, seeds=(5, 6, 7),
                                           scratch_floor=0.35)
     assert gain >= 0.04, f"fine-tuning beats scratch by {gain:+.3f} on average ({gains}); expected at least +0.04"
 
