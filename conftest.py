@@ -3,6 +3,7 @@
 Once installed, pytest loads the same plugin through its entry point (named "gradekit.plugin",
 so it is not registered twice).
 """
+
 import sys
 from pathlib import Path
 

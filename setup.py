@@ -8,6 +8,7 @@ the extension. Build against the torch already installed:
 CPU kernels are always compiled. CUDA kernels are added where nvcc and a CUDA build of torch are
 found; GRADEKIT_CUDA=0 or GRADEKIT_CUDA=1 forces the choice.
 """
+
 import glob
 import os
 import sys
@@ -35,7 +36,9 @@ def _locate_cuda_toolkit() -> None:
 
 _locate_cuda_toolkit()
 # ninja's default (cores + 2) overcommits small shared machines.
-os.environ.setdefault("MAX_JOBS", str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()))
+os.environ.setdefault(
+    "MAX_JOBS", str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+)
 
 import torch  # noqa: E402  (must come after CUDA_HOME is settled)
 from torch.utils.cpp_extension import CUDA_HOME, BuildExtension, CppExtension, CUDAExtension  # noqa: E402
@@ -50,10 +53,14 @@ def _want_cuda() -> bool:
         return False
     if forced == "1":
         if not nvcc:
-            sys.exit(f"GRADEKIT_CUDA=1 but no nvcc was found (CUDA_HOME={CUDA_HOME!r}); "
-                     f"install a CUDA toolkit or set CUDA_HOME to it")
+            sys.exit(
+                f"GRADEKIT_CUDA=1 but no nvcc was found (CUDA_HOME={CUDA_HOME!r}); "
+                f"install a CUDA toolkit or set CUDA_HOME to it"
+            )
         if not torch_cuda:
-            sys.exit(f"GRADEKIT_CUDA=1 but torch {torch.__version__} is a CPU-only build; install a CUDA build of torch")
+            sys.exit(
+                f"GRADEKIT_CUDA=1 but torch {torch.__version__} is a CPU-only build; install a CUDA build of torch"
+            )
         return True
     if forced not in (None, ""):
         sys.exit(f"GRADEKIT_CUDA must be 0 or 1, got GRADEKIT_CUDA={forced!r}")
@@ -88,8 +95,11 @@ def get_extensions():
         if not torch.cuda.is_available():
             # cpp_extension reads the visible GPUs to pick architectures and fails with none.
             os.environ.setdefault("TORCH_CUDA_ARCH_LIST", DEFAULT_CUDA_ARCH)
-    print(f"gradekit._C: building {'CPU and CUDA' if use_cuda else 'CPU-only'} kernels "
-          f"({len(sources)} sources, MAX_JOBS={os.environ['MAX_JOBS']})", file=sys.stderr)
+    print(
+        f"gradekit._C: building {'CPU and CUDA' if use_cuda else 'CPU-only'} kernels "
+        f"({len(sources)} sources, MAX_JOBS={os.environ['MAX_JOBS']})",
+        file=sys.stderr,
+    )
     return [
         extension(
             f"{LIBRARY}._C",

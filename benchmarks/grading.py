@@ -8,6 +8,7 @@ Run from the course repository. ``overhead`` and ``batch`` use the small fixture
 grade-mode tests (tests/grade/course), ``full`` the real course. Every number is measured in
 this run; the machine's load changes them, so the load average is printed with them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,12 +70,17 @@ def overhead(tasks: int = 20, calls: int = 200) -> dict:
         session.shutdown()
         shutil.rmtree(staged, ignore_errors=True)
     per_task = statistics.median(spawn_ms) + statistics.median(first_call_ms)
-    return {"sandbox_start_s": round(start_s, 3), "spawn_ms_median": round(statistics.median(spawn_ms), 2),
-            "first_call_ms_median": round(statistics.median(first_call_ms), 2),
-            "per_task_overhead_ms": round(per_task, 2),
-            "round_trip_us_median": round(statistics.median(call_us) - statistics.median(local_us), 1),
-            "tasks": tasks, "calls": calls, "protections": session.facts["protections"].get("sandbox"),
-            "load": _load()}
+    return {
+        "sandbox_start_s": round(start_s, 3),
+        "spawn_ms_median": round(statistics.median(spawn_ms), 2),
+        "first_call_ms_median": round(statistics.median(first_call_ms), 2),
+        "per_task_overhead_ms": round(per_task, 2),
+        "round_trip_us_median": round(statistics.median(call_us) - statistics.median(local_us), 1),
+        "tasks": tasks,
+        "calls": calls,
+        "protections": session.facts["protections"].get("sandbox"),
+        "load": _load(),
+    }
 
 
 def full(questions: list[str] | None = None) -> dict:
@@ -92,8 +98,14 @@ def full(questions: list[str] | None = None) -> dict:
         q = test["number"].split(".")[0]
         per_question[q] = per_question.get(q, 0) + test["score"]
     shutil.rmtree(out, ignore_errors=True)
-    return {"seconds": round(seconds, 1), "exit": proc.returncode, "score": results["score"],
-            "per_question": per_question, "questions": results["extra_data"].get("questions"), "load": _load()}
+    return {
+        "seconds": round(seconds, 1),
+        "exit": proc.returncode,
+        "score": results["score"],
+        "per_question": per_question,
+        "questions": results["extra_data"].get("questions"),
+        "load": _load(),
+    }
 
 
 def _make_class(root: Path, n: int) -> None:
@@ -117,11 +129,31 @@ def batch(submissions: int, jobs: list[int]) -> dict:
             out = root.parent / f"{root.name}-out-{j}"
             env = dict(os.environ, GRADEKIT_COURSE=str(FIXTURE))
             t0 = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-m", "gradekit", "grade-all", str(root), "--out", str(out),
-                                   "--jobs", str(j), "--questions", "q1"], env=env, capture_output=True, text=True)
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "gradekit",
+                    "grade-all",
+                    str(root),
+                    "--out",
+                    str(out),
+                    "--jobs",
+                    str(j),
+                    "--questions",
+                    "q1",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             seconds = time.perf_counter() - t0
-            rows[j] = {"seconds": round(seconds, 1), "per_minute": round(submissions / seconds * 60, 1),
-                       "exit": proc.returncode, "load": _load()}
+            rows[j] = {
+                "seconds": round(seconds, 1),
+                "per_minute": round(submissions / seconds * 60, 1),
+                "exit": proc.returncode,
+                "load": _load(),
+            }
             shutil.rmtree(out, ignore_errors=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -4,6 +4,7 @@ The same as `gradekit bench` (the work lives in gradekit/ops/bench.py); results:
 
 Usage: python benchmarks/kernels.py [--device cpu|cuda] [--json FILE] [--quick] [--ops conv2d,lrn,...]
 """
+
 import sys
 from pathlib import Path
 

@@ -15,6 +15,7 @@ know Fashion-MNIST classes 0-5 only (:data:`PRETRAINED_CLASSES`); classes 6-9 (:
 are kept unseen as the new task for transfer learning. What they were trained on, how, how well they
 do, and how transfer compares with training from scratch is in the ``.md`` next to the checkpoint.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -61,11 +62,16 @@ class SmallCNN(nn.Module):
 
     def __init__(self, num_classes: int = 10):
         super().__init__()
-        layers = (_block(1, 1, 16, 5) + [("pool1", nn.MaxPool2d(2))]
-                  + _block(2, 16, 32, 3) + [("pool2", nn.MaxPool2d(2))]
-                  + _block(3, 32, 64, 3) + [("pool3", nn.MaxPool2d(2))]
-                  + _block(4, 64, FEATURE_DIM, 3)
-                  + [("gap", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten())])
+        layers = (
+            _block(1, 1, 16, 5)
+            + [("pool1", nn.MaxPool2d(2))]
+            + _block(2, 16, 32, 3)
+            + [("pool2", nn.MaxPool2d(2))]
+            + _block(3, 32, 64, 3)
+            + [("pool3", nn.MaxPool2d(2))]
+            + _block(4, 64, FEATURE_DIM, 3)
+            + [("gap", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten())]
+        )
         self.features = nn.Sequential(OrderedDict(layers))
         self.classifier = nn.Linear(FEATURE_DIM, num_classes)
 
@@ -85,7 +91,8 @@ def load_pretrained(name: str = DEFAULT_WEIGHTS) -> SmallCNN:
         raise FileNotFoundError(
             f"gradekit checkpoint {name!r} not found at {path}. The packaged weights ship with gradekit "
             f"(reinstall with `pip install -e .`), or rebuild them with "
-            f"`python -m gradekit.pretrain --out gradekit/weights/{name}.pt`.")
+            f"`python -m gradekit.pretrain --out gradekit/weights/{name}.pt`."
+        )
     with path.open("rb") as f:
         state = torch.load(f, map_location="cpu", weights_only=True)
     model = SmallCNN(num_classes=state["classifier.weight"].shape[0])

@@ -3,6 +3,7 @@
 
 The exports are :mod:`gradekit.grade.exports`; new workflows run that module.
 """
+
 import sys
 
 from gradekit.grade.exports import classroom_main

@@ -4,6 +4,7 @@
 The preprocessor is :class:`gradekit.nbgrader.preprocessors.RestoreDeletedSolutionCells`;
 ``gradekit nbgrader`` writes that name into a course's config.
 """
+
 from gradekit.nbgrader.preprocessors import RestoreDeletedSolutionCells
 
 __all__ = ["RestoreDeletedSolutionCells"]

@@ -2,6 +2,7 @@
 
 The notebook runtime is :mod:`gradekit.nbgrader.runtime`; new notebooks import it by that name.
 """
+
 from gradekit.nbgrader.runtime import grade_task, load_module, start_fresh
 
 __all__ = ["grade_task", "load_module", "start_fresh"]

@@ -4,6 +4,7 @@ The plugin itself is :mod:`gradekit.harness.plugin`. This module only gives its 
 the registered name that the repository's conftest.py, and the conftest.py of every student
 release made so far, list in ``pytest_plugins``; one name, so pytest never registers it twice.
 """
+
 from gradekit.harness.plugin import (
     gradekit_task,
     pytest_addoption,

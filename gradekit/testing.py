@@ -1,4 +1,5 @@
 """Numeric assertions whose failures tell the student what was expected, what they gave, and where."""
+
 from __future__ import annotations
 
 from typing import Callable
@@ -25,8 +26,9 @@ def _fmt_shape(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def assert_close(actual, expected, *, rtol: float = 1e-7, atol: float = 0.0, name: str = "output",
-                 check_dtype: bool = False) -> None:
+def assert_close(
+    actual, expected, *, rtol: float = 1e-7, atol: float = 0.0, name: str = "output", check_dtype: bool = False
+) -> None:
     """Assert ``|actual - expected| <= atol + rtol * |expected|`` element-wise, numpy's allclose rule.
 
     The failure names the shape or dtype mismatch plainly, or else the number of elements off,
@@ -80,8 +82,9 @@ def rel_error(x, y) -> float:
     return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
 
 
-def numeric_gradient(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, dout: np.ndarray,
-                     h: float = 1e-5) -> np.ndarray:
+def numeric_gradient(
+    f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, dout: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
     """Centered differences of ``sum(f(x) * dout)`` with respect to ``x`` (float64, one element at a time).
 
     ``f`` must read ``x`` at call time; ``x`` is restored after each probe.

@@ -1,2 +1,3 @@
 """Framework tests. pytester runs real pytest sessions (in subprocesses) on small courses."""
+
 pytest_plugins = ["pytester"]

@@ -3,23 +3,54 @@
 They run in the test's own process and reach the student's code only through the probe
 gradekit.probes.q10.aten_calls, whose list of operators :func:`assert_computes_itself` judges.
 """
+
 from __future__ import annotations
 
 from gradekit.probes.q10 import aten_calls
 
 # Operators that allocate, copy or re-describe memory without computing anything from the values:
 # what a kernel needs to make its output and to get its input into NCHW order and the right dtype.
-MEMORY_OPS = frozenset({
-    "empty", "empty_like", "empty_strided", "new_empty", "new_empty_strided", "zeros", "zeros_like",
-    "new_zeros", "fill_", "zero_", "clone", "contiguous", "copy_", "_to_copy", "to", "view",
-    "_unsafe_view", "reshape", "alias", "detach", "as_strided", "resize_", "lift_fresh", "squeeze",
-    "unsqueeze", "permute", "transpose", "t", "expand", "select", "slice", "narrow",
-})
+MEMORY_OPS = frozenset(
+    {
+        "empty",
+        "empty_like",
+        "empty_strided",
+        "new_empty",
+        "new_empty_strided",
+        "zeros",
+        "zeros_like",
+        "new_zeros",
+        "fill_",
+        "zero_",
+        "clone",
+        "contiguous",
+        "copy_",
+        "_to_copy",
+        "to",
+        "view",
+        "_unsafe_view",
+        "reshape",
+        "alias",
+        "detach",
+        "as_strided",
+        "resize_",
+        "lift_fresh",
+        "squeeze",
+        "unsqueeze",
+        "permute",
+        "transpose",
+        "t",
+        "expand",
+        "select",
+        "slice",
+        "narrow",
+    }
+)
 
 
 def computing_ops(ops: list[str]) -> list[str]:
     """The operators of ``ops`` that compute something (all but aten's memory operators)."""
-    return [op for op in ops if not (op.startswith("aten.") and op[len("aten."):] in MEMORY_OPS)]
+    return [op for op in ops if not (op.startswith("aten.") and op[len("aten.") :] in MEMORY_OPS)]
 
 
 def assert_computes_itself(ops: list[str], call: str) -> None:
@@ -32,7 +63,8 @@ def assert_computes_itself(ops: list[str], call: str) -> None:
     computing = computing_ops(ops)
     assert not computing, (
         f"{call} must compute with its own loops, but it called {', '.join(computing)} (only operators "
-        "that allocate or lay out memory, such as empty_like and contiguous, are allowed)")
+        "that allocate or lay out memory, such as empty_like and contiguous, are allowed)"
+    )
 
 
 ALEXNET = {"size": 5, "alpha": 1e-4, "beta": 0.75, "k": 2.0}
@@ -127,4 +159,5 @@ def assert_error_names(exc, argument: str, value: str, call: str) -> None:
     assert exc is not None, f"{call} must raise an exception"
     text = str(exc)
     assert re.search(rf"\b{re.escape(argument)}\b", text) and value.lower() in text.lower(), (
-        f"the error of {call} must name {argument} and say {value!r}, got {type(exc).__name__}: {text}")
+        f"the error of {call} must name {argument} and say {value!r}, got {type(exc).__name__}: {text}"
+    )

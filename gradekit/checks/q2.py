@@ -1,4 +1,5 @@
 """q2's trusted check of the PNG a student's figure was saved to (see gradekit.checks)."""
+
 from __future__ import annotations
 
 

@@ -8,6 +8,7 @@ offer at stride 1 only), parameter counts from ``numel``, and multiply-adds from
 FLOP counter (two FLOPs per multiply-add). Layers are built on the meta device: shapes and counts
 come out without allocating or initializing a single weight.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,8 +33,15 @@ def torch_layer(input_shape, spec) -> nn.Module:
     with torch.device("meta"):
         if kind == "conv":
             padding = 0 if _is_same(spec) else spec.get("padding", 0)
-            return nn.Conv2d(input_shape[0], spec["filters"], spec["kernel"], stride=spec.get("stride", 1),
-                             padding=padding, groups=spec.get("groups", 1), bias=spec.get("bias", True))
+            return nn.Conv2d(
+                input_shape[0],
+                spec["filters"],
+                spec["kernel"],
+                stride=spec.get("stride", 1),
+                padding=padding,
+                groups=spec.get("groups", 1),
+                bias=spec.get("bias", True),
+            )
         if kind in ("max_pool", "avg_pool"):
             pool = nn.MaxPool2d if kind == "max_pool" else nn.AvgPool2d
             return pool(spec["kernel"], stride=spec.get("stride") or spec["kernel"], padding=spec.get("padding", 0))
@@ -66,8 +74,11 @@ def measure_layer(input_shape, spec) -> dict:
     shape = tuple(out.shape[1:])
     if _is_same(spec):
         shape = kernel_same_conv_shape(input_shape, spec)
-    return {"output_shape": shape, "params": sum(p.numel() for p in layer.parameters()),
-            "macs": flops.get_total_flops() // 2}
+    return {
+        "output_shape": shape,
+        "params": sum(p.numel() for p in layer.parameters()),
+        "macs": flops.get_total_flops() // 2,
+    }
 
 
 def kernel_same_conv_shape(input_shape, spec) -> tuple:
@@ -77,8 +88,9 @@ def kernel_same_conv_shape(input_shape, spec) -> tuple:
     groups = spec.get("groups", 1)
     weight = torch.zeros(spec["filters"], input_shape[0] // groups, *_pair(spec["kernel"]))
     with torch.no_grad():
-        out = ops.conv2d(torch.zeros(1, *input_shape), weight, None, stride=spec.get("stride", 1),
-                         padding="same", groups=groups)
+        out = ops.conv2d(
+            torch.zeros(1, *input_shape), weight, None, stride=spec.get("stride", 1), padding="same", groups=groups
+        )
     return tuple(out.shape[1:])
 
 
@@ -103,8 +115,12 @@ def torchvision_layers(model, input_shape, kinds=(nn.Conv2d, nn.Linear, nn.MaxPo
     rows = []
 
     def record(module, inputs, output):
-        row = {"spec": spec_of(module), "input_shape": tuple(inputs[0].shape[1:]),
-               "output_shape": tuple(output.shape[1:]), "params": sum(p.numel() for p in module.parameters())}
+        row = {
+            "spec": spec_of(module),
+            "input_shape": tuple(inputs[0].shape[1:]),
+            "output_shape": tuple(output.shape[1:]),
+            "params": sum(p.numel() for p in module.parameters()),
+        }
         with FlopCounterMode(display=False) as flops, torch.no_grad():
             module.forward(inputs[0])  # forward, not __call__: calling the module would fire this hook again
         row["macs"] = flops.get_total_flops() // 2
@@ -125,9 +141,15 @@ def spec_of(module) -> dict:
     if getattr(module, "dilation", 1) not in (1, (1, 1)) or getattr(module, "ceil_mode", False):
         raise ValueError(f"q4 specs have no dilation or ceil_mode: {module}")
     if isinstance(module, nn.Conv2d):
-        return {"kind": "conv", "filters": module.out_channels, "kernel": module.kernel_size,
-                "stride": module.stride, "padding": module.padding, "groups": module.groups,
-                "bias": module.bias is not None}
+        return {
+            "kind": "conv",
+            "filters": module.out_channels,
+            "kernel": module.kernel_size,
+            "stride": module.stride,
+            "padding": module.padding,
+            "groups": module.groups,
+            "bias": module.bias is not None,
+        }
     if isinstance(module, nn.Linear):
         return {"kind": "linear", "units": module.out_features, "bias": module.bias is not None}
     if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):

@@ -5,6 +5,7 @@
 they run in the test's own process on a trace from gradekit.probes.q5.layer_trace, with torch and
 gradekit.ops as the references. Visible and hidden tests share them; q6's checks use the first three.
 """
+
 from __future__ import annotations
 
 
@@ -26,7 +27,9 @@ def replay_layer(row: dict):
     if cls == "Linear":
         return F.linear(x, p["weight"], p.get("bias"))
     if cls == "BatchNorm2d":
-        return F.batch_norm(x, b["running_mean"], b["running_var"], p.get("weight"), p.get("bias"), False, 0.0, s["eps"])
+        return F.batch_norm(
+            x, b["running_mean"], b["running_var"], p.get("weight"), p.get("bias"), False, 0.0, s["eps"]
+        )
     if cls == "MaxPool2d":
         return F.max_pool2d(x, s["kernel_size"], s["stride"], s["padding"], s["dilation"], s["ceil_mode"])
     if cls == "AvgPool2d":
@@ -43,17 +46,24 @@ def replay_layer(row: dict):
         return torch.flatten(x, s["start_dim"], s["end_dim"])
     if cls == "Softmax":
         return F.softmax(x, dim=s["dim"])
-    simple = {"ReLU": F.relu, "Tanh": torch.tanh, "Sigmoid": torch.sigmoid, "Dropout": lambda t: t,
-              "Identity": lambda t: t}
+    simple = {
+        "ReLU": F.relu,
+        "Tanh": torch.tanh,
+        "Sigmoid": torch.sigmoid,
+        "Dropout": lambda t: t,
+        "Identity": lambda t: t,
+    }
     if cls in simple:
         return simple[cls](x)
     raise AssertionError(
         f"layer {row['name']} is a {row['qualified']}, which this check cannot recompute: build the model "
-        "from torch.nn layers (and gradekit.ops.LocalResponseNorm)")
+        "from torch.nn layers (and gradekit.ops.LocalResponseNorm)"
+    )
 
 
-def assert_layers_compute(trace: list[dict], x, out, *, rtol: float = 1e-5, atol: float = 1e-5,
-                          what: str = "model") -> None:
+def assert_layers_compute(
+    trace: list[dict], x, out, *, rtol: float = 1e-5, atol: float = 1e-5, what: str = "model"
+) -> None:
     """A sequential model really computes what its layers say, one after the other.
 
     Each traced layer's output must equal :func:`replay_layer` (layers traced without their
@@ -73,15 +83,31 @@ def assert_layers_compute(trace: list[dict], x, out, *, rtol: float = 1e-5, atol
             raise AssertionError(
                 f"{what}: layer {row['name']} ({row['class']}) does not read the previous layer's output "
                 f"(it got {None if given is None else tuple(given.shape)}, the previous output is "
-                f"{tuple(expected_input.shape)}): forward must call the layers in order, skipping none")
-        assert_close(given.flatten(), expected_input.flatten(), rtol=0, atol=0,
-                     name=f"{what}: the input of layer {row['name']} ({row['class']}) vs the previous output")
+                f"{tuple(expected_input.shape)}): forward must call the layers in order, skipping none"
+            )
+        assert_close(
+            given.flatten(),
+            expected_input.flatten(),
+            rtol=0,
+            atol=0,
+            name=f"{what}: the input of layer {row['name']} ({row['class']}) vs the previous output",
+        )
         if row["params"] is not None:
-            assert_close(row["output"], replay_layer(row), rtol=rtol, atol=atol,
-                         name=f"{what}: layer {row['name']} ({row['class']}) recomputed from its input")
+            assert_close(
+                row["output"],
+                replay_layer(row),
+                rtol=rtol,
+                atol=atol,
+                name=f"{what}: layer {row['name']} ({row['class']}) recomputed from its input",
+            )
         expected_input = row["output"]
-    assert_close(out.flatten(), expected_input.flatten(), rtol=0, atol=0,
-                 name=f"{what}: its output vs the last layer's output ({trace[-1]['name']})")
+    assert_close(
+        out.flatten(),
+        expected_input.flatten(),
+        rtol=0,
+        atol=0,
+        name=f"{what}: its output vs the last layer's output ({trace[-1]['name']})",
+    )
 
 
 def assert_png_drawn(path, *, min_width: int = 400, min_height: int = 200, what: str = "figure") -> None:
@@ -108,6 +134,7 @@ def assert_png_drawn(path, *, min_width: int = 400, min_height: int = 200, what:
 
 
 # ----- The published architectures, checked on a trace (trusted; shared by visible and hidden tests). -----
+
 
 def _pair(value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
@@ -137,11 +164,21 @@ def assert_is_lenet5(trace, x, out, num_classes: int) -> None:
             kernel = kernel_settings(r)[:2] if r["class"] != "Linear" else None
             main.append(("C5", (120,), None) if is_c5 else (r["class"], shape, kernel))
     five, two = ((5, 5), (1, 1)), ((2, 2), (2, 2))
-    expected = [("Conv2d", (6, 28, 28), five), ("AvgPool2d", (6, 14, 14), two), ("Conv2d", (16, 10, 10), five),
-                ("AvgPool2d", (16, 5, 5), two), ("C5", (120,), None), ("Linear", (84,), None),
-                ("Linear", (num_classes,), None)]
-    assert_equal(main, expected, name="LeNet-5's (layer, output shape, (kernel, stride)) for C1, S2, C3, S4, C5, "
-                                      "F6 and the output on 32x32 images")
+    expected = [
+        ("Conv2d", (6, 28, 28), five),
+        ("AvgPool2d", (6, 14, 14), two),
+        ("Conv2d", (16, 10, 10), five),
+        ("AvgPool2d", (16, 5, 5), two),
+        ("C5", (120,), None),
+        ("Linear", (84,), None),
+        ("Linear", (num_classes,), None),
+    ]
+    assert_equal(
+        main,
+        expected,
+        name="LeNet-5's (layer, output shape, (kernel, stride)) for C1, S2, C3, S4, C5, "
+        "F6 and the output on 32x32 images",
+    )
     classes = [r["class"] for r in trace]
     for banned in ("ReLU", "MaxPool2d", "Sigmoid"):
         assert banned not in classes, f"LeNet-5 has no {banned}; its layers run as {classes}"
@@ -176,18 +213,32 @@ def assert_is_alexnet(trace, x, out, num_classes: int, groups: int) -> None:
         return ("MaxPool2d", shape, (3, 3), (2, 2), (0, 0))
 
     expected = [
-        conv((96, 55, 55), 11, 4, 0), ("LocalResponseNorm", (96, 55, 55)), pool((96, 27, 27)),
-        conv((256, 27, 27), 5, 1, 2, groups), ("LocalResponseNorm", (256, 27, 27)), pool((256, 13, 13)),
-        conv((384, 13, 13), 3, 1, 1), conv((384, 13, 13), 3, 1, 1, groups), conv((256, 13, 13), 3, 1, 1, groups),
-        pool((256, 6, 6)), ("Linear", (4096,)), ("Linear", (4096,)), ("Linear", (num_classes,)),
+        conv((96, 55, 55), 11, 4, 0),
+        ("LocalResponseNorm", (96, 55, 55)),
+        pool((96, 27, 27)),
+        conv((256, 27, 27), 5, 1, 2, groups),
+        ("LocalResponseNorm", (256, 27, 27)),
+        pool((256, 13, 13)),
+        conv((384, 13, 13), 3, 1, 1),
+        conv((384, 13, 13), 3, 1, 1, groups),
+        conv((256, 13, 13), 3, 1, 1, groups),
+        pool((256, 6, 6)),
+        ("Linear", (4096,)),
+        ("Linear", (4096,)),
+        ("Linear", (num_classes,)),
     ]
-    assert_equal(got, expected, name=f"AlexNet(num_classes={num_classes}, groups={groups})'s layers (type, output "
-                                     "shape, kernel, stride, padding, groups) on 227x227 images")
+    assert_equal(
+        got,
+        expected,
+        name=f"AlexNet(num_classes={num_classes}, groups={groups})'s layers (type, output "
+        "shape, kernel, stride, padding, groups) on 227x227 images",
+    )
     classes = [r["class"] for r in trace]
     weighted = [i for i, c in enumerate(classes) if c in ("Conv2d", "Linear")]
     for i in weighted[:-1]:  # every convolution and fc6, fc7; fc8 gives the logits
         assert i + 1 < len(classes) and classes[i + 1] == "ReLU", (
-            f"{trace[i]['name']} ({classes[i]}) must be followed by nn.ReLU; the layers run as {classes}")
+            f"{trace[i]['name']} ({classes[i]}) must be followed by nn.ReLU; the layers run as {classes}"
+        )
     assert_equal(classes.count("ReLU"), 7, name="number of nn.ReLU calls")
     fc6, fc7, fc8 = weighted[-3:]
     for lo, hi, where in ((fc6, fc7, "between fc6 and fc7"), (fc7, fc8, "between fc7 and fc8")):
@@ -197,7 +248,8 @@ def assert_is_alexnet(trace, x, out, num_classes: int, groups: int) -> None:
     for r in trace:
         if r["class"] == "LocalResponseNorm":
             assert r["qualified"] == "gradekit.ops.LocalResponseNorm", (
-                f"{r['name']} is a {r['qualified']}: use gradekit.ops.LocalResponseNorm")
+                f"{r['name']} is a {r['qualified']}: use gradekit.ops.LocalResponseNorm"
+            )
             got_lrn = tuple(r["settings"].get(key) for key in ("size", "alpha", "beta", "k", "convention"))
             assert_equal(got_lrn, LRN_PAPER, name=f"(size, alpha, beta, k, convention) of {r['name']}")
     assert_layers_compute(trace, x, out, what="AlexNet")
@@ -208,8 +260,12 @@ def _vgg_blocks(*convs_per_block):
 
 
 # Table 1 of Simonyan and Zisserman (2015): 3x3 convolutions by output channels, "M" for max pooling.
-VGG_TABLE = {"A": _vgg_blocks(1, 1, 2, 2, 2), "B": _vgg_blocks(2, 2, 2, 2, 2),
-             "D": _vgg_blocks(2, 2, 3, 3, 3), "E": _vgg_blocks(2, 2, 4, 4, 4)}
+VGG_TABLE = {
+    "A": _vgg_blocks(1, 1, 2, 2, 2),
+    "B": _vgg_blocks(2, 2, 2, 2, 2),
+    "D": _vgg_blocks(2, 2, 3, 3, 3),
+    "E": _vgg_blocks(2, 2, 4, 4, 4),
+}
 
 
 def assert_vgg_table(table) -> None:

@@ -3,6 +3,7 @@
 They run in the test's own process and recompute, from the weights a probe returned, what the
 networks q6 specifies must output: a residual block, a DeepNet, its per-layer gradient norms.
 """
+
 from __future__ import annotations
 
 
@@ -10,8 +11,16 @@ def _bn(t, state, prefix):
     """Eval-mode batch norm with the running statistics and affine parameters of `prefix` (eps 1e-5)."""
     import torch.nn.functional as F
 
-    return F.batch_norm(t, state[prefix + "running_mean"], state[prefix + "running_var"],
-                        state[prefix + "weight"], state[prefix + "bias"], False, 0.0, 1e-5)
+    return F.batch_norm(
+        t,
+        state[prefix + "running_mean"],
+        state[prefix + "running_var"],
+        state[prefix + "weight"],
+        state[prefix + "bias"],
+        False,
+        0.0,
+        1e-5,
+    )
 
 
 def _conv(t, state, prefix, stride, padding):
@@ -41,8 +50,10 @@ def residual_block_output(state: dict, x, stride: int, prefix: str = ""):
     else:
         shortcut = x
     if shortcut.shape != h.shape:
-        raise AssertionError(f"the block's shortcut gives {tuple(shortcut.shape)} but its residual branch "
-                             f"{tuple(h.shape)}: a shape change needs the projection shortcut")
+        raise AssertionError(
+            f"the block's shortcut gives {tuple(shortcut.shape)} but its residual branch "
+            f"{tuple(h.shape)}: a shape change needs the projection shortcut"
+        )
     return torch.relu(h + shortcut)
 
 
@@ -93,10 +104,12 @@ def assert_residual_keeps_gradients(norms: dict, what: str = "the experiment") -
     shown = ", ".join(f"{k} {v:.3g}" for k, v in ratio.items())
     assert ratio["residual"] >= RESIDUAL_OVER_SIGMOID * ratio["sigmoid"], (
         f"{what}: first/last-layer gradient ratios {shown}: the residual net should keep at least "
-        f"{RESIDUAL_OVER_SIGMOID:g} times more of its gradient than the sigmoid net")
+        f"{RESIDUAL_OVER_SIGMOID:g} times more of its gradient than the sigmoid net"
+    )
     assert ratio["residual"] >= RESIDUAL_OVER_RELU * ratio["relu"], (
         f"{what}: first/last-layer gradient ratios {shown}: the residual net should keep at least "
-        f"{RESIDUAL_OVER_RELU:g} times more of its gradient than the ReLU net")
+        f"{RESIDUAL_OVER_RELU:g} times more of its gradient than the ReLU net"
+    )
 
 
 def resnet_like_output(state: dict, x):
@@ -140,10 +153,21 @@ def assert_inception_computes(trace: list[dict], x, out, config: tuple) -> None:
     outputs = []
     for branch, layers in expected.items():
         rows = [r for r in trace if r["name"].startswith(branch + ".")]
-        got = [(r["class"], kernel_settings(r) if r["class"] in ("Conv2d", "MaxPool2d") else None,
-                int(r["output"].shape[1]) if r["class"] == "Conv2d" else None) for r in rows]
+        got = [
+            (
+                r["class"],
+                kernel_settings(r) if r["class"] in ("Conv2d", "MaxPool2d") else None,
+                int(r["output"].shape[1]) if r["class"] == "Conv2d" else None,
+            )
+            for r in rows
+        ]
         assert_equal(got, layers, name=f"{branch}'s layers (type, (kernel, stride, padding), output channels)")
         assert_layers_compute(rows, x, rows[-1]["output"], what=f"Inception.{branch}")
         outputs.append(rows[-1]["output"])
-    assert_close(out, torch.cat(outputs, dim=1), rtol=0, atol=0,
-                 name="the inception module's output vs its branches concatenated on the channel axis")
+    assert_close(
+        out,
+        torch.cat(outputs, dim=1),
+        rtol=0,
+        atol=0,
+        name="the inception module's output vs its branches concatenated on the channel axis",
+    )

@@ -4,6 +4,7 @@ They run in the test's own process: they load the digits the tests train on, spl
 digits, time a call, and check the plain data a training run returned. The student's objects are
 reached only through probes (gradekit.probes and gradekit.probes.q6/q7).
 """
+
 from __future__ import annotations
 
 
@@ -22,9 +23,11 @@ def assert_sgd_step(result: dict, what: str) -> None:
         raise AssertionError(f"{what} left these parameters unchanged: {result['unchanged'][:5]}")
     allowed = 1e-7 + 1e-3 * result["largest_update"]
     if result["max_difference"] > allowed:
-        raise AssertionError(f"{what}: the weights after the step differ from p - lr * p.grad by up to "
-                             f"{result['max_difference']:.3g} (allowed {allowed:.3g}; the largest update was "
-                             f"{result['largest_update']:.3g})")
+        raise AssertionError(
+            f"{what}: the weights after the step differ from p - lr * p.grad by up to "
+            f"{result['max_difference']:.3g} (allowed {allowed:.3g}; the largest update was "
+            f"{result['largest_update']:.3g})"
+        )
 
 
 def one_torch_thread():
@@ -136,16 +139,19 @@ def assert_history(history, epochs: int, seconds: float, what: str = "train(...)
     for key in HISTORY_KEYS:
         values = history[key]
         if not isinstance(values, list) or len(values) != epochs:
-            raise AssertionError(f"{what}: history['{key}'] should be a list of {epochs} floats, one per epoch, "
-                                 f"got {values!r}")
+            raise AssertionError(
+                f"{what}: history['{key}'] should be a list of {epochs} floats, one per epoch, got {values!r}"
+            )
         if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values):
             raise AssertionError(f"{what}: history['{key}'] has a value that is not a finite number: {values}")
     for key in ("train_acc", "val_acc"):
         if not all(0 <= v <= 1 for v in history[key]):
             raise AssertionError(f"{what}: history['{key}'] should hold fractions in [0, 1], got {history[key]}")
     if not all(t > 0 for t in history["epoch_time"]) or sum(history["epoch_time"]) > seconds:
-        raise AssertionError(f"{what}: history['epoch_time'] = {history['epoch_time']} should be positive seconds "
-                             f"adding up to at most the {seconds:.2f} s the whole call took")
+        raise AssertionError(
+            f"{what}: history['epoch_time'] = {history['epoch_time']} should be positive seconds "
+            f"adding up to at most the {seconds:.2f} s the whole call took"
+        )
 
 
 def assert_loss_falls(history, what: str = "train(...)") -> None:
@@ -203,8 +209,10 @@ def train_and_score(train_fn, X, y, X_eval, y_eval, *, seed: int, max_seconds: f
 def assert_accuracy(accuracy: float, minimum: float, n: int, seconds: float, what: str) -> None:
     __tracebackhide__ = True
     if not accuracy >= minimum:
-        raise AssertionError(f"{what}: accuracy {accuracy:.3f} on {n} digits it never trained on, expected >= "
-                             f"{minimum:g} (trained in {seconds:.1f} s)")
+        raise AssertionError(
+            f"{what}: accuracy {accuracy:.3f} on {n} digits it never trained on, expected >= "
+            f"{minimum:g} (trained in {seconds:.1f} s)"
+        )
 
 
 def assert_stratified_split(labels, val_fraction: float, split, what: str) -> None:
@@ -220,8 +228,9 @@ def assert_stratified_split(labels, val_fraction: float, split, what: str) -> No
     train_idx, val_idx = split
     for name, idx in (("train_idx", train_idx), ("val_idx", val_idx)):
         if not (isinstance(idx, torch.Tensor) and idx.dtype == torch.int64 and idx.ndim == 1):
-            raise AssertionError(f"{what}: {name} should be a 1-D int64 tensor, "
-                                 f"got {getattr(idx, 'dtype', type(idx).__name__)}")
+            raise AssertionError(
+                f"{what}: {name} should be a 1-D int64 tensor, got {getattr(idx, 'dtype', type(idx).__name__)}"
+            )
         if not bool((idx[1:] > idx[:-1]).all()):
             raise AssertionError(f"{what}: {name} should be in increasing order without repeats")
     both = torch.cat([train_idx, val_idx]).sort().values
@@ -231,8 +240,9 @@ def assert_stratified_split(labels, val_fraction: float, split, what: str) -> No
         got = int((labels[val_idx] == c).sum())
         share = val_fraction * n_c
         if not math.floor(share) <= got <= math.ceil(share):
-            raise AssertionError(f"{what}: class {c} has {n_c} items and {got} in validation, "
-                                 f"expected floor or ceil of {share:g}")
+            raise AssertionError(
+                f"{what}: class {c} has {n_c} items and {got} in validation, expected floor or ceil of {share:g}"
+            )
 
 
 def assert_curves_figure(fig, path, history: dict, what: str) -> None:
@@ -263,14 +273,17 @@ def assert_curves_figure(fig, path, history: dict, what: str) -> None:
             raise AssertionError(f"{what}: the {kind} axes need a y label")
         lines = {label: (xs, ys) for label, xs, ys in ax["lines"]}
         if not {"train", "validation"} <= set(lines):
-            raise AssertionError(f"{what}: the {kind} axes should have lines labelled 'train' and 'validation', "
-                                 f"got {sorted(lines)}")
+            raise AssertionError(
+                f"{what}: the {kind} axes should have lines labelled 'train' and 'validation', got {sorted(lines)}"
+            )
         if not {"train", "validation"} <= set(ax["legend"]):
             raise AssertionError(f"{what}: the {kind} axes need a legend naming 'train' and 'validation'")
         for label, part in (("train", "train"), ("validation", "val")):
             xs, ys = lines[label]
             assert_equal(xs, epochs, name=f"{what}: x data of the {kind} axes' {label} line (epochs from 1)")
-            assert_close(ys, history[f"{part}_{kind}"], rtol=1e-12, name=f"{what}: y data of the {kind} axes' {label} line")
+            assert_close(
+                ys, history[f"{part}_{kind}"], rtol=1e-12, name=f"{what}: y data of the {kind} axes' {label} line"
+            )
 
 
 def loss_and_accuracy(model, X, y) -> tuple[float, float]:
@@ -292,15 +305,28 @@ def assert_evaluation(got, model, X, y, what: str) -> None:
         raise AssertionError(f"{what} should return (loss, accuracy), got {got!r}")
     loss, acc = got
     if not (isinstance(loss, float) and isinstance(acc, float)):
-        raise AssertionError(f"{what} should return two Python floats (use .item()), "
-                             f"got {type(loss).__name__}, {type(acc).__name__}")
+        raise AssertionError(
+            f"{what} should return two Python floats (use .item()), got {type(loss).__name__}, {type(acc).__name__}"
+        )
     expected_loss, expected_acc = loss_and_accuracy(model, X, y)
     assert_close(loss, expected_loss, rtol=1e-5, atol=1e-7, name=f"{what}: the mean cross-entropy")
     assert_close(acc, expected_acc, rtol=0, atol=1e-12, name=f"{what}: the accuracy")
 
 
-def assert_trains_and_records(train_fn, model, X_train, y_train, X_val, y_val, epochs: int, lr: float,
-                              batch_size: int, seed: int, min_val_acc: float, what: str) -> None:
+def assert_trains_and_records(
+    train_fn,
+    model,
+    X_train,
+    y_train,
+    X_val,
+    y_val,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    min_val_acc: float,
+    what: str,
+) -> None:
     """Run train_fn (the student's train) and check its history: structure and times, a training
     loss that falls every epoch, last entries equal to the trained model's evaluation, and a
     validation accuracy of at least min_val_acc."""
@@ -320,7 +346,17 @@ def assert_final_epoch(history: dict, model, parts: dict, what: str) -> None:
 
     for part, (X, y) in parts.items():
         loss, acc = loss_and_accuracy(model, X, y)
-        assert_close(history[f"{part}_loss"][-1], loss, rtol=1e-4, atol=1e-6,
-                     name=f"{what}: history['{part}_loss'][-1], the trained model's loss on the {part} set")
-        assert_close(history[f"{part}_acc"][-1], acc, rtol=0, atol=1e-9,
-                     name=f"{what}: history['{part}_acc'][-1], the trained model's accuracy on the {part} set")
+        assert_close(
+            history[f"{part}_loss"][-1],
+            loss,
+            rtol=1e-4,
+            atol=1e-6,
+            name=f"{what}: history['{part}_loss'][-1], the trained model's loss on the {part} set",
+        )
+        assert_close(
+            history[f"{part}_acc"][-1],
+            acc,
+            rtol=0,
+            atol=1e-9,
+            name=f"{what}: history['{part}_acc'][-1], the trained model's accuracy on the {part} set",
+        )

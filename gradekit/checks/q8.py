@@ -5,6 +5,7 @@ preprocessing must give (with torchvision), where a random crop came from, and w
 with given weights outputs (with gradekit.backbone). The student's models are read through
 gradekit.probes.
 """
+
 from __future__ import annotations
 
 import functools
@@ -72,7 +73,7 @@ def find_crops(out, source, samples: int = 64) -> list[tuple[int, int, bool]]:
         cj = (s - 1 - j) if flipped else j  # a mirrored crop reads column s-1-j of the window
         screen = np.all(src[:, tops + i, lefts + cj] == out[:, i, j][:, None, None, :], axis=(0, 3))
         for top, left in zip(*np.nonzero(screen)):
-            window = src[:, top:top + s, left:left + s]
+            window = src[:, top : top + s, left : left + s]
             if np.array_equal(window[:, :, ::-1] if flipped else window, out):
                 found.append((int(top), int(left), flipped))
     return found
@@ -143,8 +144,13 @@ def new_task_accuracy(model, x, y, what: str) -> float:
 
     logits = probes.forward(model, x)
     assert_equal(tuple(logits.shape), (len(x), len(backbone.HELD_OUT_CLASSES)), name=f"the logits' shape of {what}")
-    assert_close(logits[:200], small_cnn_logits(probes.state_dict(model), x[:200]), rtol=1e-4, atol=1e-4,
-                 name=f"{what}'s logits, against a SmallCNN holding its weights")
+    assert_close(
+        logits[:200],
+        small_cnn_logits(probes.state_dict(model), x[:200]),
+        rtol=1e-4,
+        atol=1e-4,
+        name=f"{what}'s logits, against a SmallCNN holding its weights",
+    )
     return float((logits.argmax(1) == y).float().mean())
 
 
@@ -181,12 +187,15 @@ def transfer_gain(fit_finetune, fit_scratch, per_class: int, seeds, scratch_floo
         scratch = fit_scratch(x, y, n_classes, 100, seed)
         conv1 = probes.state_dict(scratch)["features.conv1.weight"]
         if torch.allclose(conv1, pretrained_conv1, atol=1e-3):
-            raise AssertionError("fit_scratch's model starts from the pretrained weights; it must start from random ones")
+            raise AssertionError(
+                "fit_scratch's model starts from the pretrained weights; it must start from random ones"
+            )
         a_tuned = new_task_accuracy(tuned, x_test, y_test, f"fit_finetune's model (seed {seed})")
         a_scratch = new_task_accuracy(scratch, x_test, y_test, f"fit_scratch's model (seed {seed})")
         if a_scratch < scratch_floor:
             raise AssertionError(
                 f"fit_scratch reaches {a_scratch:.3f} with {per_class} labels per class (seed {seed}); trained as "
-                f"its docstring says it reaches at least {scratch_floor} (chance is 0.25)")
+                f"its docstring says it reaches at least {scratch_floor} (chance is 0.25)"
+            )
         gains.append(a_tuned - a_scratch)
     return float(np.mean(gains)), gains

@@ -5,6 +5,7 @@ feature maps by running the trusted backbone's `features` layer by layer (no hoo
 neither shares its method with the code it checks. The probes q9's tests call on the student's
 objects are generic ones: q5's forward_hook_count and q2's figure_summary.
 """
+
 from __future__ import annotations
 
 import math

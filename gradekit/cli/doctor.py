@@ -1,4 +1,5 @@
 """``gradekit doctor``: what this machine has for the course, and what to do about what it lacks."""
+
 from __future__ import annotations
 
 import importlib
@@ -20,12 +21,23 @@ def _kernels() -> list[tuple[str, bool, str]]:
         info = ops.build_info()
     except Exception as exc:  # noqa: BLE001 - doctor reports every failure instead of crashing
         return [("gradekit._C", False, f"cannot check: {type(exc).__name__}: {exc}")]
-    rows = [("gradekit._C", bool(info.get("built")),
-             "built" if info.get("built") else
-             f"not built ({info.get('error') or 'unknown'}): run `pip install --no-build-isolation -e .`")]
+    rows = [
+        (
+            "gradekit._C",
+            bool(info.get("built")),
+            "built"
+            if info.get("built")
+            else f"not built ({info.get('error') or 'unknown'}): run `pip install --no-build-isolation -e .`",
+        )
+    ]
     if info.get("built"):
-        rows.append(("CUDA kernels", bool(info.get("cuda")),
-                     "compiled" if info.get("cuda") else "not compiled (CPU-only build; needs a CUDA toolkit at build time)"))
+        rows.append(
+            (
+                "CUDA kernels",
+                bool(info.get("cuda")),
+                "compiled" if info.get("cuda") else "not compiled (CPU-only build; needs a CUDA toolkit at build time)",
+            )
+        )
     return rows
 
 
@@ -47,8 +59,13 @@ def _data() -> list[tuple[str, bool, str]]:
         return [("offline data", False, f"cannot check: {type(exc).__name__}: {exc}")]
     rows = []
     for name, info in found.items():
-        rows.append((name, bool(info.get("present")),
-                     info.get("source", "") if info.get("present") else info.get("how", "missing")))
+        rows.append(
+            (
+                name,
+                bool(info.get("present")),
+                info.get("source", "") if info.get("present") else info.get("how", "missing"),
+            )
+        )
     return rows
 
 
@@ -66,8 +83,13 @@ def checks() -> list[tuple[str, bool, str]]:
     nbg = _version("nbgrader")
     rows.append(("nbgrader", nbg is not None, nbg or "not installed (needed for `gradekit nbgrader`)"))
     bwrap = shutil.which("bwrap")
-    rows.append(("bubblewrap", bwrap is not None,
-                 bwrap or "not found: `gradekit grade` falls back to rlimits + unshare (apt-get install bubblewrap)"))
+    rows.append(
+        (
+            "bubblewrap",
+            bwrap is not None,
+            bwrap or "not found: `gradekit grade` falls back to rlimits + unshare (apt-get install bubblewrap)",
+        )
+    )
     return rows
 
 

@@ -1,4 +1,5 @@
 """The `gradekit` command: one small function per subcommand, the work lives in the modules."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,13 @@ def comma_list(text: str) -> list[str] | None:
 
 def add_questions_option(parser: argparse.ArgumentParser, default: str = "all") -> None:
     """The one ``--questions`` option every subcommand that takes a subset of questions shares."""
-    parser.add_argument("--questions", metavar="Q", type=comma_list, default=None,
-                        help=f"comma-separated, e.g. q1,q3 (default: {default})")
+    parser.add_argument(
+        "--questions",
+        metavar="Q",
+        type=comma_list,
+        default=None,
+        help=f"comma-separated, e.g. q1,q3 (default: {default})",
+    )
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -67,8 +73,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def cmd_grade_all(args: argparse.Namespace) -> int:
     from gradekit.grade import grade_all
 
-    return grade_all.main(args.root, out=args.out, jobs=args.jobs, force=args.force,
-                      questions=args.questions, timeout=args.timeout)
+    return grade_all.main(
+        args.root, out=args.out, jobs=args.jobs, force=args.force, questions=args.questions, timeout=args.timeout
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -92,7 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     s.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     s.add_argument("--quick", action="store_true", help="fewer repeats and shapes (a smoke run)")
-    s.add_argument("--ops", metavar="OPS", type=comma_list, help="comma-separated subset: conv2d,max_pool2d,avg_pool2d,min_pool2d,lrn")
+    s.add_argument(
+        "--ops",
+        metavar="OPS",
+        type=comma_list,
+        help="comma-separated subset: conv2d,max_pool2d,avg_pool2d,min_pool2d,lrn",
+    )
     s.set_defaults(func=cmd_bench)
 
     s = sub.add_parser("stubs", help="regenerate assignments/qN code stubs from solutions/qN")
@@ -106,7 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_release)
 
     s = sub.add_parser("demo", help="grade the solutions and the untouched stubs, show both scoreboards")
-    s.add_argument("--out", metavar="DIR", default="gradekit-reports", help="where the reports go (default: %(default)s)")
+    s.add_argument(
+        "--out", metavar="DIR", default="gradekit-reports", help="where the reports go (default: %(default)s)"
+    )
     add_questions_option(s)
     s.set_defaults(func=cmd_demo)
 
@@ -121,7 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_nbgrader_export)
 
     s = sub.add_parser("grade", help="grade one submission in a sandbox: results.json, junit.xml, score.csv")
-    s.add_argument("submission", metavar="SUBMISSION", help="a folder like assignments/, a repo root, or a .zip/.tar.gz")
+    s.add_argument(
+        "submission", metavar="SUBMISSION", help="a folder like assignments/, a repo root, or a .zip/.tar.gz"
+    )
     s.add_argument("--out", metavar="DIR", required=True)
     add_questions_option(s, default="those submitted")
     s.add_argument("--timeout", metavar="S", type=float, default=None, help="wall-clock seconds per task")

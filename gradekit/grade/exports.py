@@ -15,6 +15,7 @@ autograding-grading-reporter in the result format its graders produce (base64 JS
 with the tests the student has: good for feedback; grades that count come from grading the cloned
 repositories with ``gradekit grade-all`` against the instructor's course repository.
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,8 +25,8 @@ import zipfile
 from pathlib import Path
 
 import gradekit
-from gradekit.grade.grade import course_root
 from gradekit.course.questions import question_folders
+from gradekit.grade.grade import course_root
 
 COURSE_PARTS = ("assignments", "solutions")  # what the autograder needs from the course
 PROJECT_PARTS = ("gradekit", "csrc", "setup.py", "pyproject.toml", "requirements.txt", "README.md", "LICENSE")
@@ -126,7 +127,9 @@ def _files(base: Path, parts: tuple[str, ...]) -> list[Path]:
     found = []
     for part in parts:
         path = base / part
-        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        candidates = (
+            [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        )
         found += [p for p in candidates if not any(s in str(p) for s in SKIP)]
     return found
 
@@ -140,8 +143,10 @@ def gradescope(out: Path, questions: list[str] | None = None) -> Path:
     wanted = questions or [q.name for q in question_folders(course / "assignments")]
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER.replace(
-                "__QUESTIONS__", _questions_arg(questions)))):
+        for name, text in (
+            ("setup.sh", SETUP_SH),
+            ("run_autograder", RUN_AUTOGRADER.replace("__QUESTIONS__", _questions_arg(questions))),
+        ):
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o100755 << 16  # executable
             zf.writestr(info, text)
@@ -165,12 +170,25 @@ def github_classroom(out: Path, questions: list[str] | None = None) -> Path:
 def classroom_result(results_path: Path) -> str:
     """The ``result=<base64 JSON>`` line GitHub Classroom's reporter reads, from a results.json."""
     results = json.loads(Path(results_path).read_text())
-    tests = [{"name": t["name"], "status": "pass" if t["score"] >= t["max_score"] else "fail",
-              "score": t["score"], "max_score": t["max_score"], "message": t.get("output", ""),
-              "test_code": f"gradekit task {t['number']}", "line_no": 0, "duration": 0}
-             for t in results.get("tests", [])]
-    payload = {"version": 1, "status": "pass" if tests and all(t["status"] == "pass" for t in tests) else "fail",
-               "max_score": sum(t["max_score"] for t in tests), "tests": tests}
+    tests = [
+        {
+            "name": t["name"],
+            "status": "pass" if t["score"] >= t["max_score"] else "fail",
+            "score": t["score"],
+            "max_score": t["max_score"],
+            "message": t.get("output", ""),
+            "test_code": f"gradekit task {t['number']}",
+            "line_no": 0,
+            "duration": 0,
+        }
+        for t in results.get("tests", [])
+    ]
+    payload = {
+        "version": 1,
+        "status": "pass" if tests and all(t["status"] == "pass" for t in tests) else "fail",
+        "max_score": sum(t["max_score"] for t in tests),
+        "tests": tests,
+    }
     return "result=" + base64.b64encode(json.dumps(payload).encode()).decode()
 
 

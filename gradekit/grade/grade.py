@@ -11,6 +11,7 @@
 Exit status 0 means grading completed, whatever the score; 2 means gradekit itself failed (the
 results.json then says why, with a score of 0).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,12 +25,12 @@ import time
 from pathlib import Path
 
 from gradekit import __version__
-from gradekit.grade import results as grade_report
-from gradekit.sandbox.parent import launch
-from gradekit.grade import staging
-from gradekit.course.questions import load_question, question_folders
-from gradekit.sandbox.parent.session import GradeConfig
 from gradekit.course.locate import LocateError, find_course_root
+from gradekit.course.questions import load_question, question_folders
+from gradekit.grade import results as grade_report
+from gradekit.grade import staging
+from gradekit.sandbox.parent import launch
+from gradekit.sandbox.parent.session import GradeConfig
 
 ENV_COURSE = "GRADEKIT_COURSE"  # the course repository (default: found from the working directory)
 ENV_HIDE = "GRADEKIT_HIDE"  # more folders to hide from the sandbox (os.pathsep-separated)
@@ -51,11 +52,33 @@ def _preload(staged: staging.Staged, root: Path, questions: list[str]) -> list[s
 
 
 def _pytest_argv(root: Path, questions: list[str], staged: Path, work: Path) -> list[str]:
-    return [sys.executable, "-I", "-m", "pytest", *[f"assignments/{q}" for q in questions], "--with-hidden",
-            "--against", str(staged), "-p", "gradekit.grade.plugin", "-p", "no:cacheprovider",
-            "--gradekit-json", str(work / "results.json"), "--gradekit-csv", str(work / "score.csv"),
-            "-o", "addopts=", "--import-mode=importlib", "--rootdir", str(root), "-q", "--no-header",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    return [
+        sys.executable,
+        "-I",
+        "-m",
+        "pytest",
+        *[f"assignments/{q}" for q in questions],
+        "--with-hidden",
+        "--against",
+        str(staged),
+        "-p",
+        "gradekit.grade.plugin",
+        "-p",
+        "no:cacheprovider",
+        "--gradekit-json",
+        str(work / "results.json"),
+        "--gradekit-csv",
+        str(work / "score.csv"),
+        "-o",
+        "addopts=",
+        "--import-mode=importlib",
+        "--rootdir",
+        str(root),
+        "-q",
+        "--no-header",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+    ]
 
 
 def grade(submission: Path, out: Path, questions: list[str] | None = None, timeout: float | None = None) -> int:
@@ -72,25 +95,44 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
         graded = questions or staged.questions or [q.name for q in question_folders(root / "assignments")]
         for q in graded:  # an empty question folder: its tests then fail with "missing", not a usage error
             (staged.root / q).mkdir(mode=0o755, exist_ok=True)
-        extra.update(questions=graded, tests_sha256=grade_report.tests_hash(root, graded),
-                     files_copied=staged.copied, files_ignored=staged.ignored,
-                     files_ignored_count=staged.ignored_count, files_refused=staged.refused,
-                     speed_tolerance=f"a speed task's points may differ between two gradings by what a factor "
-                                     f"{grade_report.SPEED_RATIO_BAND:g} in the measured ratio is worth; "
-                                     "every other task gives the same points")
-        forbid = sorted({tuple(t.forbid) for q in graded for t in load_question(root / "assignments" / q).tasks
-                         if t.forbid})
+        extra.update(
+            questions=graded,
+            tests_sha256=grade_report.tests_hash(root, graded),
+            files_copied=staged.copied,
+            files_ignored=staged.ignored,
+            files_ignored_count=staged.ignored_count,
+            files_refused=staged.refused,
+            speed_tolerance=f"a speed task's points may differ between two gradings by what a factor "
+            f"{grade_report.SPEED_RATIO_BAND:g} in the measured ratio is worth; "
+            "every other task gives the same points",
+        )
+        forbid = sorted(
+            {tuple(t.forbid) for q in graded for t in load_question(root / "assignments" / q).tasks if t.forbid}
+        )
         hide = [Path(submission).resolve(), out.resolve(), work]
         hide += [Path(p) for p in os.environ.get(ENV_HIDE, "").split(os.pathsep) if p]
-        config = GradeConfig(staged=str(staged.root), course_root=str(root), hide=[str(p) for p in hide],
-                             task_timeout=timeout, preload=_preload(staged, root, graded),
-                             forbid=[list(f) for f in forbid], facts=str(work / "facts.json"), uid=uid)
+        config = GradeConfig(
+            staged=str(staged.root),
+            course_root=str(root),
+            hide=[str(p) for p in hide],
+            task_timeout=timeout,
+            preload=_preload(staged, root, graded),
+            forbid=[list(f) for f in forbid],
+            facts=str(work / "facts.json"),
+            uid=uid,
+        )
         config.save(work / "config.json")
         budget = len(graded) * 10 * (timeout or DEFAULT_TEST_SECONDS) + 600
         env = dict(os.environ, GRADEKIT_GRADE=str(work / "config.json"), PYTHONDONTWRITEBYTECODE="1")
         try:
-            proc = subprocess.run(_pytest_argv(root, graded, staged.root, work), cwd=root, env=env,
-                                  capture_output=True, text=True, timeout=budget)
+            proc = subprocess.run(
+                _pytest_argv(root, graded, staged.root, work),
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=budget,
+            )
             log, code = proc.stdout + proc.stderr, proc.returncode
         except subprocess.TimeoutExpired as exc:
             log, code = f"{exc.stdout or ''}{exc.stderr or ''}\ngrading ran past {budget:g} s", -1
@@ -100,18 +142,29 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
         if facts.get("output_head"):
             log += "\n--- the first lines the sandboxed workers printed ---\n" + facts["output_head"]
         (out / "grading.log").write_text(log)
-        extra.update(sandbox=facts.get("protections", {}).get("sandbox", "not started"),
-                     protections=facts.get("protections", {}), workers=facts.get("tasks", {}),
-                     sandbox_start_seconds=facts.get("sandbox_starts", []),
-                     worker_output_bytes=facts.get("output_bytes", 0), leftovers_killed=swept,
-                     grading_seconds=round(time.monotonic() - started, 2))
+        extra.update(
+            sandbox=facts.get("protections", {}).get("sandbox", "not started"),
+            protections=facts.get("protections", {}),
+            workers=facts.get("tasks", {}),
+            sandbox_start_seconds=facts.get("sandbox_starts", []),
+            worker_output_bytes=facts.get("output_bytes", 0),
+            leftovers_killed=swept,
+            grading_seconds=round(time.monotonic() - started, 2),
+        )
         if code not in (0, 1) or not (work / "results.json").is_file():
             tail = "\n".join(log.splitlines()[-15:])  # log is text by now (decoded above)
-            grade_report.write_all(out, grade_report.failed_results(
-                f"gradekit could not grade this submission (pytest exit {code}):\n{tail}", extra), None)
+            grade_report.write_all(
+                out,
+                grade_report.failed_results(
+                    f"gradekit could not grade this submission (pytest exit {code}):\n{tail}", extra
+                ),
+                None,
+            )
             # gradekit's own failure: say so where the person running it looks, not only in the log
-            print(f"gradekit grade: grading failed (pytest exit {code}); the end of {out / 'grading.log'}:\n{tail}",
-                  file=sys.stderr)
+            print(
+                f"gradekit grade: grading failed (pytest exit {code}); the end of {out / 'grading.log'}:\n{tail}",
+                file=sys.stderr,
+            )
             return 2
         results = json.loads((work / "results.json").read_text())
         results["extra_data"] = {**results.get("extra_data", {}), **extra}
@@ -120,16 +173,19 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
         return 0
     except (staging.StagingError, LocateError) as exc:
         extra["grading_seconds"] = round(time.monotonic() - started, 2)
-        grade_report.write_all(out, grade_report.failed_results(f"the submission could not be read: {exc}", extra),
-                               None)
+        grade_report.write_all(
+            out, grade_report.failed_results(f"the submission could not be read: {exc}", extra), None
+        )
         return 0  # grading completed: an unreadable submission earns 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _summary(results: dict, extra: dict) -> str:
-    lines = [f"gradekit {__version__}: {results.get('score', 0):g} points over {', '.join(extra['questions'])}",
-             f"sandbox: {extra.get('sandbox')}"]
+    lines = [
+        f"gradekit {__version__}: {results.get('score', 0):g} points over {', '.join(extra['questions'])}",
+        f"sandbox: {extra.get('sandbox')}",
+    ]
     if extra.get("files_ignored_count"):
         shown = ", ".join(extra["files_ignored"][:10])
         lines.append(f"ignored {extra['files_ignored_count']} file(s) that are not expected module files: {shown}")
@@ -154,8 +210,9 @@ def main(submission: str, out: str, questions: list[str] | None = None, timeout:
     except Exception as exc:  # noqa: BLE001 - gradekit's own failure: say so, exit non-zero
         print(f"gradekit grade: {type(exc).__name__}: {exc}", file=sys.stderr)
         try:
-            grade_report.write_all(Path(out), grade_report.failed_results(
-                f"gradekit failed: {type(exc).__name__}: {exc}", {}), None)
+            grade_report.write_all(
+                Path(out), grade_report.failed_results(f"gradekit failed: {type(exc).__name__}: {exc}", {}), None
+            )
         except OSError:
             pass
         return 2

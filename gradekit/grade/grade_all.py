@@ -10,6 +10,7 @@ row per student, one column per question, and the total) and ``DIR/summary.md`` 
 task, throughput) are rewritten atomically from what is on disk, so an interrupted run loses
 nothing that finished.
 """
+
 from __future__ import annotations
 
 import csv
@@ -75,8 +76,10 @@ class Progress:
             left = (self.total - self.done) / (rate / 60) if rate > 0 else 0.0
             width = 24
             filled = int(width * self.done / max(self.total, 1))
-            line = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                    f"{rate:.1f}/min, {left / 60:.1f} min left  {label}")
+            line = (
+                f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                f"{rate:.1f}/min, {left / 60:.1f} min left  {label}"
+            )
             self.stream.write(("\r" + line[:120].ljust(120)) if self.tty else line + "\n")
             self.stream.flush()
 
@@ -142,7 +145,9 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
         if results is None or student in failures:
             row["status"] = f"not graded: {failures.get(student, 'no results')}"
         else:
-            row["status"] = "failed: " + results["output"][:200] if results["extra_data"].get("grading_failed") else "ok"
+            row["status"] = (
+                "failed: " + results["output"][:200] if results["extra_data"].get("grading_failed") else "ok"
+            )
             for test in results.get("tests", []):
                 q = test["number"].split(".")[0]
                 if q not in questions:
@@ -161,11 +166,16 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
     writer.writeheader()
     writer.writerows(rows)
     atomic_write(out / "scores.csv", buf.getvalue())
-    lines = ["# grade-all summary", "",
-             f"{stats.get('graded', 0)} graded this run, {stats.get('skipped', 0)} already graded, "
-             f"{len(failures)} not graded; {stats.get('per_minute', 0):.2f} submissions per minute "
-             f"with --jobs {stats.get('jobs')}.", "", "| task | students below full points | most common reasons |",
-             "|---|---|---|"]
+    lines = [
+        "# grade-all summary",
+        "",
+        f"{stats.get('graded', 0)} graded this run, {stats.get('skipped', 0)} already graded, "
+        f"{len(failures)} not graded; {stats.get('per_minute', 0):.2f} submissions per minute "
+        f"with --jobs {stats.get('jobs')}.",
+        "",
+        "| task | students below full points | most common reasons |",
+        "|---|---|---|",
+    ]
     for task in sorted(task_max, key=lambda t: tuple(int(x) for x in t[1:].split("."))):
         common = "; ".join(f"{m} ({n})" for m, n in task_msgs.get(task, Counter()).most_common(3))
         lines.append(f"| {task} | {task_fail.get(task, 0)} of {len(rows)} | {common.replace('|', '/')} |")
@@ -214,8 +224,10 @@ def grade_all(root: Path, out: Path, jobs: int = 1, force: bool = False, questio
     stats.setdefault("seconds", round(time.monotonic() - started, 1))
     stats.setdefault("per_minute", 0.0)
     write_tables(out, students, failures, stats)
-    print(f"graded {stats['graded']}, skipped {stats['skipped']}, not graded {len(failures)}; "
-          f"{stats['per_minute']:.2f} submissions/min; scores in {out / 'scores.csv'}")
+    print(
+        f"graded {stats['graded']}, skipped {stats['skipped']}, not graded {len(failures)}; "
+        f"{stats['per_minute']:.2f} submissions/min; scores in {out / 'scores.csv'}"
+    )
     return 1 if failures else 0
 
 

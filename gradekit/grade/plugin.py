@@ -12,14 +12,14 @@ It then:
 - replaces the failure message of a hidden test by one that shows neither its code nor its values;
 - ends every worker and the sandbox before any report is written.
 """
+
 from __future__ import annotations
 
 import os
 
 import pytest
 
-from gradekit.harness import backend
-from gradekit.harness import guard
+from gradekit.harness import backend, guard
 from gradekit.harness import plugin as harness_plugin
 from gradekit.sandbox.parent.session import GradeConfig, Session
 from gradekit.sandbox.parent.timing import make_compare
@@ -67,6 +67,7 @@ class SandboxBackend:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep each task's tests together (in task order), so one worker per task is enough."""
+
     def task_key(item):
         task = item.stash.get(harness_plugin.TASK, None)
         if task is None:

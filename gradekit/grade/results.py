@@ -6,6 +6,7 @@ it, the protections that were active, the files taken from and ignored in the su
 the tolerance band of speed tasks. junit.xml has one test case per task, with the same one-line
 messages (never a hidden test's code or values).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -54,24 +55,39 @@ def tests_hash(course_root: Path, questions: list[str], package_dir: Path = PACK
 
 def failed_results(message: str, extra: dict) -> dict:
     """The results.json of a grading that could not run: score 0 and the reason."""
-    return {"score": 0, "output": message, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
-            "extra_data": {"gradekit_version": __version__, "grading_failed": True, **extra}}
+    return {
+        "score": 0,
+        "output": message,
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [],
+        "extra_data": {"gradekit_version": __version__, "grading_failed": True, **extra},
+    }
 
 
 def write_all(out: Path, results: dict, csv_text: str | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "results.json", json.dumps(results, indent=2) + "\n")
     atomic_write(out / "junit.xml", junit(results))
-    atomic_write(out / "score.csv", csv_text if csv_text is not None else "question,task,title,earned,possible,"
-                  "status,speed_ratio,speed_target,message\n")
+    atomic_write(
+        out / "score.csv",
+        csv_text
+        if csv_text is not None
+        else "question,task,title,earned,possible,status,speed_ratio,speed_target,message\n",
+    )
 
 
 def junit(results: dict) -> str:
     """JUnit XML with one test case per task (CI systems show it as a test report)."""
     tests = results.get("tests", [])
     failures = [t for t in tests if t.get("score", 0) < t.get("max_score", 0)]
-    suite = ET.Element("testsuite", name="gradekit", tests=str(len(tests)), failures=str(len(failures)),
-                       errors="0" if tests or not results.get("extra_data", {}).get("grading_failed") else "1")
+    suite = ET.Element(
+        "testsuite",
+        name="gradekit",
+        tests=str(len(tests)),
+        failures=str(len(failures)),
+        errors="0" if tests or not results.get("extra_data", {}).get("grading_failed") else "1",
+    )
     props = ET.SubElement(suite, "properties")
     for key in ("gradekit_version", "tests_sha256", "sandbox"):
         value = results.get("extra_data", {}).get(key)
@@ -81,11 +97,13 @@ def junit(results: dict) -> str:
     for t in tests:
         case = ET.SubElement(suite, "testcase", classname=(t.get("tags") or ["gradekit"])[0], name=t["name"])
         ET.SubElement(case, "properties").append(
-            ET.Element("property", name="points", value=f"{t.get('score', 0)}/{t.get('max_score', 0)}"))
+            ET.Element("property", name="points", value=f"{t.get('score', 0)}/{t.get('max_score', 0)}")
+        )
         if t in failures:
             msg = str(t.get("output", ""))
-            ET.SubElement(case, "failure", message=msg[:500]).text = (
-                f"{t.get('score', 0)} of {t.get('max_score', 0)} points: {msg}")
+            ET.SubElement(
+                case, "failure", message=msg[:500]
+            ).text = f"{t.get('score', 0)} of {t.get('max_score', 0)} points: {msg}"
     if not tests and results.get("extra_data", {}).get("grading_failed"):
         ET.SubElement(suite, "error", message=str(results.get("output", ""))[:500])
     ET.indent(suite)

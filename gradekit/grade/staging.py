@@ -8,6 +8,7 @@ pytest.ini, sitecustomize.py, .pth files, a numpy.py, tests, links, devices) is 
 Archives are read member by member, never extracted as a whole: absolute names, ``..``, links and
 special files are refused, and sizes and member counts are capped.
 """
+
 from __future__ import annotations
 
 import os
@@ -75,8 +76,14 @@ def _folder_entries(folder: Path) -> list[_Entry]:
         for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
             path = os.path.join(dirpath, name)
             info = os.lstat(path)
-            entries.append(_Entry(os.path.relpath(path, folder).replace(os.sep, "/"), stat.S_ISREG(info.st_mode),
-                                  info.st_size, lambda p=path: _read_capped(open(p, "rb"))))
+            entries.append(
+                _Entry(
+                    os.path.relpath(path, folder).replace(os.sep, "/"),
+                    stat.S_ISREG(info.st_mode),
+                    info.st_size,
+                    lambda p=path: _read_capped(open(p, "rb")),
+                )
+            )
             if len(entries) > MAX_MEMBERS:
                 raise StagingError(f"the submission holds more than {MAX_MEMBERS} files")
     return entries
@@ -97,8 +104,7 @@ def _zip_entries(zf: zipfile.ZipFile) -> list[_Entry]:
             continue
         # Unix mode bits, when the zip was made on Unix: no file type means a plain file.
         regular = stat.S_IFMT(info.external_attr >> 16) in (0, stat.S_IFREG)
-        entries.append(_Entry(info.filename, regular, info.file_size,
-                              lambda i=info: _read_capped(zf.open(i))))
+        entries.append(_Entry(info.filename, regular, info.file_size, lambda i=info: _read_capped(zf.open(i))))
     return entries
 
 
@@ -109,8 +115,9 @@ def _tar_entries(tf: tarfile.TarFile) -> list[_Entry]:
             raise StagingError(f"the archive holds more than {MAX_MEMBERS} members")
         if member.isdir():
             continue
-        entries.append(_Entry(member.name, member.isreg(), member.size,
-                              lambda m=member: _read_capped(tf.extractfile(m))))
+        entries.append(
+            _Entry(member.name, member.isreg(), member.size, lambda m=member: _read_capped(tf.extractfile(m)))
+        )
     return entries
 
 

@@ -13,6 +13,7 @@ The harness and the probes never decide this themselves; they ask the active bac
 once, when its pytest plugin is configured (:mod:`gradekit.grade.plugin`), and nothing else in the
 harness changes: no other module-level switch, no key written into another plugin's stash.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Protocol

@@ -7,6 +7,7 @@ naming the missing piece), not a collection error that takes the whole run down.
 Results of submission functions are returned as plain numpy arrays and tensors: a subclass that
 fakes equality never reaches the comparison.
 """
+
 from __future__ import annotations
 
 import functools
@@ -211,7 +212,6 @@ def reference(name: str) -> LazyModule:
     sol = root / "solutions"
     if not sol.is_dir():
         raise MissingModuleError(
-            f"reference {name}: there is no solutions/ folder in {root} "
-            "(hidden tests need the instructor's repository)"
+            f"reference {name}: there is no solutions/ folder in {root} (hidden tests need the instructor's repository)"
         )
     return LazyModule(name, folder=sol.resolve())

@@ -4,16 +4,17 @@ A task's points are shared equally by its tests; a passing test earns its share 
 speed fraction for speed targets), anything else earns nothing. Tests that never ran (an
 interrupted run, ``-x``) earn nothing either, so a crashed run never reports more than passed.
 """
+
 from __future__ import annotations
 
 import re
 import traceback
 from dataclasses import dataclass, field
 
-from gradekit.harness.guard import ForbiddenCallError
 from gradekit.course.questions import Question, Task
-from gradekit.harness.speed import SpeedResult
+from gradekit.harness.guard import ForbiddenCallError
 from gradekit.harness.importer import SubmissionError
+from gradekit.harness.speed import SpeedResult
 from gradekit.harness.timeouts import TaskTimeout
 
 STUB_RE = re.compile(r"^(q\d+\.\d+) not implemented yet(?:: (.*))?$")

@@ -3,6 +3,7 @@
 Registered through the ``pytest11`` entry point (and from the repository's conftest.py before
 installation). It stays out of the way of any test that carries no ``task`` marker.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -11,15 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gradekit.harness import guard
-from gradekit.harness import ledger
-from gradekit.course import questions
-from gradekit.harness import reports
-from gradekit.harness import scoreboard
-from gradekit.harness import backend
-from gradekit.course import locate
-from gradekit.harness import importer
-from gradekit.harness import timeouts
+from gradekit.course import locate, questions
+from gradekit.harness import backend, guard, importer, ledger, reports, scoreboard, timeouts
 
 LEDGER = pytest.StashKey["ledger.Ledger"]()
 TASK = pytest.StashKey["questions.Task"]()
@@ -30,19 +24,37 @@ ENV_TIMEOUT = timeouts.ENV_TIMEOUT
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("gradekit", "gradekit grading")
-    group.addoption("--against", metavar="TARGET", default=None,
-                    help="code under test: 'assignments' (default), 'solutions', or a path to a copy of "
-                         "assignments/ or a repository containing one")
-    group.addoption("--task", metavar="ID", action="append", default=[],
-                    help="run only this task (e.g. q3.2) or question (q3); repeatable, or comma-separated")
-    group.addoption("--with-hidden", action="store_true", default=False,
-                    help="also run solutions/qN/hidden tests of the questions given (instructors only)")
-    group.addoption("--gradekit-json", metavar="FILE", default=None,
-                    help="write Gradescope's results.json schema to FILE")
+    group.addoption(
+        "--against",
+        metavar="TARGET",
+        default=None,
+        help="code under test: 'assignments' (default), 'solutions', or a path to a copy of "
+        "assignments/ or a repository containing one",
+    )
+    group.addoption(
+        "--task",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="run only this task (e.g. q3.2) or question (q3); repeatable, or comma-separated",
+    )
+    group.addoption(
+        "--with-hidden",
+        action="store_true",
+        default=False,
+        help="also run solutions/qN/hidden tests of the questions given (instructors only)",
+    )
+    group.addoption(
+        "--gradekit-json", metavar="FILE", default=None, help="write Gradescope's results.json schema to FILE"
+    )
     group.addoption("--gradekit-csv", metavar="FILE", default=None, help="write one CSV row per task to FILE")
-    group.addoption("--gradekit-timeout", metavar="S", type=float, default=None,
-                    help=f"seconds per test unless its task sets one (env {ENV_TIMEOUT}; "
-                         f"default {timeouts.DEFAULT_SECONDS:g})")
+    group.addoption(
+        "--gradekit-timeout",
+        metavar="S",
+        type=float,
+        default=None,
+        help=f"seconds per test unless its task sets one (env {ENV_TIMEOUT}; default {timeouts.DEFAULT_SECONDS:g})",
+    )
     group.addoption("--no-scoreboard", action="store_true", default=False, help="do not print the scoreboard")
 
 
@@ -70,8 +82,11 @@ def _add_hidden_tests(config: pytest.Config, root: Path) -> None:
     for arg in config.args:
         path = Path(arg.split("::")[0])
         path = path if path.is_absolute() else Path(config.invocation_params.dir) / path
-        qdirs = [path] if questions.QUESTION_RE.match(path.name) else (
-            questions.question_folders(path) if path.is_dir() and path.name == "assignments" else [])
+        qdirs = (
+            [path]
+            if questions.QUESTION_RE.match(path.name)
+            else (questions.question_folders(path) if path.is_dir() and path.name == "assignments" else [])
+        )
         for q in qdirs:
             hidden = root / "solutions" / q.name / "hidden"
             if hidden.is_dir() and str(hidden) not in config.args + extra:
@@ -146,7 +161,8 @@ def pytest_make_collect_report(collector: pytest.Collector):
             f"{collector.nodeid} imports {module}, which the gradekit in use does not have: create "
             f"{package / layer / question}.py (a question's {layer} live in the gradekit package, "
             f"see docs/authoring.md). If you wrote it in another checkout of gradekit, install that "
-            f"one: pip install --no-build-isolation -e <that checkout>.")
+            f"one: pip install --no-build-isolation -e <that checkout>."
+        )
     return report
 
 

@@ -3,6 +3,7 @@
 JUnit XML comes from pytest's own ``--junitxml``; the plugin adds each test's task id and
 points to it as properties.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,9 @@ def atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def gradescope(results: list[QuestionResult], *, against: str, extra: dict | None = None,
-               visibility: str = "visible") -> dict:
+def gradescope(
+    results: list[QuestionResult], *, against: str, extra: dict | None = None, visibility: str = "visible"
+) -> dict:
     """Gradescope's autograder results schema: one test entry per task, named '<id> <title>'."""
     tests = []
     for qr in results:
@@ -66,17 +68,19 @@ def csv_rows(results: list[QuestionResult]) -> list[dict]:
     rows = []
     for qr in results:
         for tr in qr.tasks:
-            rows.append({
-                "question": qr.question.id,
-                "task": tr.task.id,
-                "title": tr.task.title,
-                "earned": round(tr.earned, 4),
-                "possible": tr.task.points,
-                "status": tr.status,
-                "speed_ratio": round(tr.speed.ratio, 4) if tr.speed else "",
-                "speed_target": tr.speed.target if tr.speed else "",
-                "message": tr.first_problem,
-            })
+            rows.append(
+                {
+                    "question": qr.question.id,
+                    "task": tr.task.id,
+                    "title": tr.task.title,
+                    "earned": round(tr.earned, 4),
+                    "possible": tr.task.points,
+                    "status": tr.status,
+                    "speed_ratio": round(tr.speed.ratio, 4) if tr.speed else "",
+                    "speed_target": tr.speed.target if tr.speed else "",
+                    "message": tr.first_problem,
+                }
+            )
     return rows
 
 

@@ -1,4 +1,5 @@
 """The scoreboard printed at the end of ``pytest assignments/qN``: one row per task, a total per question."""
+
 from __future__ import annotations
 
 from typing import Callable

@@ -6,6 +6,7 @@ output for that very input (so a fast wrong answer earns nothing). The ratio is
 ``median(reference time) / median(submission time)``: 1.0 means as fast as the reference.
 Points follow :meth:`gradekit.course.questions.Speed.fraction`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -35,8 +36,10 @@ class SpeedResult:
     reference: str
 
     def note(self) -> str:
-        return (f"{self.ratio:.2f}x the speed of {self.reference} (target {self.target:g}x, "
-                f"{self.submission_ms:.3g} ms vs {self.reference_ms:.3g} ms)")
+        return (
+            f"{self.ratio:.2f}x the speed of {self.reference} (target {self.target:g}x, "
+            f"{self.submission_ms:.3g} ms vs {self.reference_ms:.3g} ms)"
+        )
 
 
 def same_values(a, b) -> bool:
@@ -46,8 +49,11 @@ def same_values(a, b) -> bool:
     if np is not None and isinstance(a, np.ndarray):
         return isinstance(b, np.ndarray) and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
     if torch is not None and isinstance(a, torch.Tensor):
-        return isinstance(b, torch.Tensor) and a.shape == b.shape and bool(torch.equal(a, b) or
-                                                                              (a.isnan() & b.isnan()).all())
+        return (
+            isinstance(b, torch.Tensor)
+            and a.shape == b.shape
+            and bool(torch.equal(a, b) or (a.isnan() & b.isnan()).all())
+        )
     if isinstance(a, (tuple, list)):
         return len(a) == len(b) and all(same_values(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
@@ -89,8 +95,17 @@ class Runs:
     inputs_after: Callable[[tuple], object]
 
 
-def measure(task_id: str, speed: Speed, runs: Runs, make_inputs: Callable[[int], tuple],
-            check: Callable[[object, object], None], *, repeats: int, warmup: int, seed: int) -> SpeedResult:
+def measure(
+    task_id: str,
+    speed: Speed,
+    runs: Runs,
+    make_inputs: Callable[[int], tuple],
+    check: Callable[[object, object], None],
+    *,
+    repeats: int,
+    warmup: int,
+    seed: int,
+) -> SpeedResult:
     """The timing loop both ways of running share: fresh inputs per repeat, order alternated, outputs checked."""
     __tracebackhide__ = True
     threads, restore = pin_threads()
@@ -122,15 +137,34 @@ def measure(task_id: str, speed: Speed, runs: Runs, make_inputs: Callable[[int],
     sub_ms = statistics.median(sub_ns) / 1e6
     ref_ms = statistics.median(ref_ns) / 1e6
     ratio = ref_ms / max(sub_ms, 1e-9)
-    return SpeedResult(task_id=task_id, ratio=ratio, submission_ms=sub_ms, reference_ms=ref_ms,
-                       target=speed.target, floor=speed.floor, fraction=speed.fraction(ratio),
-                       repeats=repeats, threads=threads, reference=speed.reference)
+    return SpeedResult(
+        task_id=task_id,
+        ratio=ratio,
+        submission_ms=sub_ms,
+        reference_ms=ref_ms,
+        target=speed.target,
+        floor=speed.floor,
+        fraction=speed.fraction(ratio),
+        repeats=repeats,
+        threads=threads,
+        reference=speed.reference,
+    )
 
 
-def compare(task_id: str, speed: Speed, submission: Callable, reference: Callable,
-            make_inputs: Callable[[int], tuple], check: Callable[[object, object], None], *,
-            kwargs: dict | None = None, reference_kwargs: dict | None = None,
-            repeats: int = 5, warmup: int = 1, seed: int = 0) -> SpeedResult:
+def compare(
+    task_id: str,
+    speed: Speed,
+    submission: Callable,
+    reference: Callable,
+    make_inputs: Callable[[int], tuple],
+    check: Callable[[object, object], None],
+    *,
+    kwargs: dict | None = None,
+    reference_kwargs: dict | None = None,
+    repeats: int = 5,
+    warmup: int = 1,
+    seed: int = 0,
+) -> SpeedResult:
     """Time ``submission(*inputs, **kwargs)`` against ``reference(*inputs, **reference_kwargs)``.
 
     ``make_inputs(seed)`` returns a fresh tuple of inputs; ``check(sub_out, ref_out)`` raises
@@ -144,7 +178,10 @@ def compare(task_id: str, speed: Speed, submission: Callable, reference: Callabl
         submission(*inputs, **kwargs)
         reference(*inputs, **reference_kwargs)
 
-    runs = Runs(warm=warm, submission=lambda inputs: _timed(submission, inputs, kwargs),
-                reference=lambda inputs: _timed(reference, inputs, reference_kwargs),
-                inputs_after=lambda inputs: inputs)
+    runs = Runs(
+        warm=warm,
+        submission=lambda inputs: _timed(submission, inputs, kwargs),
+        reference=lambda inputs: _timed(reference, inputs, reference_kwargs),
+        inputs_after=lambda inputs: inputs,
+    )
     return measure(task_id, speed, runs, make_inputs, check, repeats=repeats, warmup=warmup, seed=seed)

@@ -4,6 +4,7 @@ It interrupts Python code with an exception from SIGALRM, so a student's infinit
 task, not the session. Code stuck inside C is not interrupted here; ``gradekit grade`` kills the
 worker process instead.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,8 +36,12 @@ def limit_for(task, question, option: float | None = None) -> float:
 
 @contextlib.contextmanager
 def time_limit(seconds: float | None, task_id: str):
-    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
+    usable = (
+        seconds
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
     if not usable:
         yield
         return

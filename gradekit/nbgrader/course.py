@@ -13,6 +13,7 @@ and ``nbgrader_config.py``, whose gradekit block this command keeps up to date (
 block are the instructor's and are left alone). ``gradekit nbgrader-export COURSE`` writes the
 gradebook's scores per student and question.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,12 +24,12 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from gradekit.course.locate import LocateError, find_course_root
+from gradekit.course.questions import TaskTableError, question_folders
 from gradekit.nbgrader import source_notebook
 from gradekit.nbgrader.preprocessors import NBGRADER_SANITIZE
 from gradekit.nbgrader.runtime import INSTRUCTOR_DIR, PART_GLOB, PARTS_DIR, TESTS_DIR
-from gradekit.course.questions import TaskTableError, question_folders
 from gradekit.release.stubs import StubError, solution_files
-from gradekit.course.locate import LocateError, find_course_root
 
 CONFIG_BEGIN = "# --- gradekit settings: rewritten by `gradekit nbgrader`; put your own settings below ---"
 CONFIG_END = "# --- end of gradekit settings ---"
@@ -52,12 +53,26 @@ c.Execute.timeout = 600
 c.Execute.interrupt_on_timeout = True
 {CONFIG_END}
 '''
-PYTEST_INI = ("[pytest]\n# Question folders hold same-named files; keep them off sys.path.\n"
-              "addopts = --import-mode=importlib\n")
-PARTS_README = (f"The notebook's code cells save your code here when they run ({PART_GLOB}). "
-                "Edit the notebook, not these files: grading rebuilds them from the notebook.\n")
-EXPORT_FIELDS = ["student_id", "question", "score", "max_score", "raw_score", "late_penalty",
-                 "auto_score", "auto_max", "written_score", "written_max", "needs_manual_grade"]
+PYTEST_INI = (
+    "[pytest]\n# Question folders hold same-named files; keep them off sys.path.\naddopts = --import-mode=importlib\n"
+)
+PARTS_README = (
+    f"The notebook's code cells save your code here when they run ({PART_GLOB}). "
+    "Edit the notebook, not these files: grading rebuilds them from the notebook.\n"
+)
+EXPORT_FIELDS = [
+    "student_id",
+    "question",
+    "score",
+    "max_score",
+    "raw_score",
+    "late_penalty",
+    "auto_score",
+    "auto_max",
+    "written_score",
+    "written_max",
+    "needs_manual_grade",
+]
 
 
 class CourseError(RuntimeError):
@@ -68,8 +83,11 @@ def write_config(course: Path) -> None:
     """Create nbgrader_config.py, or replace only its gradekit block."""
     path = course / "nbgrader_config.py"
     if not path.is_file():
-        path.write_text(f'"""nbgrader settings of this course."""\n{CONFIG_BLOCK}\n'
-                        '# Your settings (exchange, course_id, ...) go here.\n', encoding="utf-8")
+        path.write_text(
+            f'"""nbgrader settings of this course."""\n{CONFIG_BLOCK}\n'
+            "# Your settings (exchange, course_id, ...) go here.\n",
+            encoding="utf-8",
+        )
         return
     text = path.read_text(encoding="utf-8")
     if CONFIG_BEGIN in text and CONFIG_END in text:
@@ -83,8 +101,13 @@ def write_config(course: Path) -> None:
 
 def _copy_tree(src: Path, dst: Path, skip: set[str] = frozenset()) -> None:
     shutil.rmtree(dst, ignore_errors=True)
-    shutil.copytree(src, dst, ignore=lambda d, names: [n for n in names if n in skip or n in (
-        "__pycache__", ".pytest_cache") or n.endswith(".pyc")])
+    shutil.copytree(
+        src,
+        dst,
+        ignore=lambda d, names: [
+            n for n in names if n in skip or n in ("__pycache__", ".pytest_cache") or n.endswith(".pyc")
+        ],
+    )
 
 
 def copy_tests(repo: Path, course: Path, qid: str) -> None:
@@ -99,7 +122,9 @@ def copy_tests(repo: Path, course: Path, qid: str) -> None:
     (instructor / "pytest.ini").write_text(PYTEST_INI, encoding="utf-8")
     (instructor / "README.md").write_text(
         "Used when notebooks are graded with hidden tests (nbgrader autograde). Never release this folder:\n"
-        "it holds the solutions. `gradekit nbgrader` rewrites it.\n", encoding="utf-8")
+        "it holds the solutions. `gradekit nbgrader` rewrites it.\n",
+        encoding="utf-8",
+    )
 
 
 def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -125,8 +150,11 @@ def _with_scripts_on_path() -> dict[str, str]:
 
 def available_questions(repo: Path) -> list[str]:
     """Questions with a task table and solution modules."""
-    return [q.name for q in question_folders(repo / "assignments")
-            if (q / "tasks.toml").is_file() and solution_files(repo / "solutions", q.name)]
+    return [
+        q.name
+        for q in question_folders(repo / "assignments")
+        if (q / "tasks.toml").is_file() and solution_files(repo / "solutions", q.name)
+    ]
 
 
 def build(repo: Path, course: Path, questions: list[str] | None = None) -> list[str]:
@@ -155,13 +183,12 @@ def main(course: str, questions: list[str] | None = None) -> int:
     try:
         repo = find_course_root()
         built = build(repo, Path(course), questions)
-    except (CourseError, LocateError, TaskTableError, StubError, source_notebook.NotebookSourceError,
-            KeyError) as exc:
+    except (CourseError, LocateError, TaskTableError, StubError, source_notebook.NotebookSourceError, KeyError) as exc:
         print(f"gradekit nbgrader: {exc}", file=sys.stderr)
         return 1
     course_path = Path(course).resolve()
     print(f"nbgrader course in {course_path}: " + ", ".join(built))
-    print(f"  source/<q>/<q>.ipynb  the instructor's notebooks; release/<q>/ the students' (made by nbgrader)")
+    print("  source/<q>/<q>.ipynb  the instructor's notebooks; release/<q>/ the students' (made by nbgrader)")
     print("  next: name the course, release, collect, autograde: see docs/nbgrader.md")
     return 0
 
@@ -174,19 +201,34 @@ def gradebook_rows(course: Path) -> list[dict]:
     with Gradebook(f"sqlite:///{Path(course).resolve() / 'gradebook.db'}") as gb:
         for assignment in gb.assignments:
             for student in gb.students:
-                row = {"student_id": student.id, "question": assignment.name,
-                       "max_score": assignment.max_score, "auto_max": assignment.max_code_score,
-                       "written_max": assignment.max_written_score}
+                row = {
+                    "student_id": student.id,
+                    "question": assignment.name,
+                    "max_score": assignment.max_score,
+                    "auto_max": assignment.max_code_score,
+                    "written_max": assignment.max_written_score,
+                }
                 try:
                     sub = gb.find_submission(assignment.name, student.id)
                 except MissingEntry:
-                    row.update(score=0.0, raw_score=0.0, late_penalty=0.0, auto_score=0.0,
-                               written_score=0.0, needs_manual_grade=False)
+                    row.update(
+                        score=0.0,
+                        raw_score=0.0,
+                        late_penalty=0.0,
+                        auto_score=0.0,
+                        written_score=0.0,
+                        needs_manual_grade=False,
+                    )
                 else:
                     penalty = sub.late_submission_penalty or 0.0
-                    row.update(score=max(0.0, sub.score - penalty), raw_score=sub.score, late_penalty=penalty,
-                               auto_score=sub.code_score, written_score=sub.written_score,
-                               needs_manual_grade=sub.needs_manual_grade)
+                    row.update(
+                        score=max(0.0, sub.score - penalty),
+                        raw_score=sub.score,
+                        late_penalty=penalty,
+                        auto_score=sub.code_score,
+                        written_score=sub.written_score,
+                        needs_manual_grade=sub.needs_manual_grade,
+                    )
                 rows.append(row)
     return rows
 

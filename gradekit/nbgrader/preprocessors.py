@@ -8,6 +8,7 @@ its place first: nbgrader can then restore the test cell, the task whose code is
 nothing, and every other task is graded as usual. The course's nbgrader_config.py lists it in
 ``Autograde.sanitize_preprocessors`` (see :mod:`gradekit.nbgrader.course`).
 """
+
 from __future__ import annotations
 
 import nbformat
@@ -15,10 +16,14 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-NBGRADER_SANITIZE = ["nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
-                     "nbgrader.preprocessors.OverwriteKernelspec",
-                     "gradekit.nbgrader.preprocessors.RestoreDeletedSolutionCells",
-                     "nbgrader.preprocessors.OverwriteCells", "nbgrader.preprocessors.CheckCellMetadata"]
+NBGRADER_SANITIZE = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "gradekit.nbgrader.preprocessors.RestoreDeletedSolutionCells",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 
 def _grade_id(cell) -> str | None:
@@ -31,7 +36,8 @@ class RestoreDeletedSolutionCells(NbGraderPreprocessor):
     placeholder = Unicode(
         "# This cell was deleted from the submission: an empty one was put back so that the rest of "
         "the notebook is graded.",
-        help="The text of a solution cell put back in place of a deleted one").tag(config=True)
+        help="The text of a solution cell put back in place of a deleted one",
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
@@ -45,18 +51,29 @@ class RestoreDeletedSolutionCells(NbGraderPreprocessor):
         for position, name in enumerate(order):
             if name not in restorable or name in present:
                 continue
-            later = [n for n in order[position + 1:] if n in present]
+            later = [n for n in order[position + 1 :] if n in present]
             cell = self._empty_cell(name, types[name])
-            index = next((i for i, c in enumerate(nb.cells) if _grade_id(c) == later[0]), len(nb.cells)) \
-                if later else len(nb.cells)
+            index = (
+                next((i for i, c in enumerate(nb.cells) if _grade_id(c) == later[0]), len(nb.cells))
+                if later
+                else len(nb.cells)
+            )
             nb.cells.insert(index, cell)
             present.add(name)
             self.log.warning("Solution cell %s was deleted; an empty one was put in its place", name)
         return nb, resources
 
     def _empty_cell(self, name: str, cell_type: str):
-        meta = {"nbgrader": {"grade": False, "grade_id": name, "locked": False, "schema_version": 3,
-                             "solution": True, "task": False}}
+        meta = {
+            "nbgrader": {
+                "grade": False,
+                "grade_id": name,
+                "locked": False,
+                "schema_version": 3,
+                "solution": True,
+                "task": False,
+            }
+        }
         if cell_type == "markdown":
             return nbformat.v4.new_markdown_cell(self.placeholder, metadata=meta)
         return nbformat.v4.new_code_cell(self.placeholder, metadata=meta)

@@ -11,6 +11,7 @@ On the instructor's side (``nbgrader autograde``, the source notebook) the test 
 ``hidden=True``: the run then also includes the hidden tests, from the ``instructor/`` folder of
 the nbgrader course, and the points equal those of ``pytest assignments/q1 --with-hidden``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -103,8 +104,9 @@ def assemble(question: str, out: Path, folder: str | Path = ".") -> Assembly:
             try:
                 compile(text, str(part.path), "exec")
             except SyntaxError as exc:
-                problems.append(f"the cell {PARTS_DIR}/{part.path.name} was left out: {exc.msg} "
-                                f"on its line {(exc.lineno or 0) + 1}")
+                problems.append(
+                    f"the cell {PARTS_DIR}/{part.path.name} was left out: {exc.msg} on its line {(exc.lineno or 0) + 1}"
+                )
                 continue
             lines.setdefault(module, []).append((line, part))
             texts.append(text)
@@ -122,11 +124,13 @@ def find_instructor_folder(question: str, start: str | Path = ".") -> Path:
             return candidate
     raise FileNotFoundError(
         f"the hidden tests of {question} are not here: they live in the nbgrader course's "
-        f"{INSTRUCTOR_DIR}/ folder, above {start}; grade inside the course (nbgrader autograde does)")
+        f"{INSTRUCTOR_DIR}/ folder, above {start}; grade inside the course (nbgrader autograde does)"
+    )
 
 
-def _pytest_command(question: str, task_id: str, against: Path, report: Path, hidden: bool,
-                    folder: Path) -> tuple[list[str], Path]:
+def _pytest_command(
+    question: str, task_id: str, against: Path, report: Path, hidden: bool, folder: Path
+) -> tuple[list[str], Path]:
     """The harness's command line for one task, and the folder to run it in.
 
     Only the test files that mark the task are given to pytest (with ``--task`` still selecting its
@@ -143,20 +147,41 @@ def _pytest_command(question: str, task_id: str, against: Path, report: Path, hi
         root = (folder / TESTS_DIR).resolve()
         files = sorted((root / question).glob("test_*.py"))
     selected = [str(p.relative_to(root)) for p in test_files_of_task(task_id, files)]
-    return [sys.executable, "-m", "pytest", *selected, "--task", task_id, "--against", str(against),
-            "--gradekit-json", str(report), "-c", "pytest.ini", "--rootdir", ".", "-q", "--no-header",
-            "--no-scoreboard", "--color=no", "-p", "no:cacheprovider",
-            # hypothesis's pytest plugin costs seconds to import and only adds reporting; a test
-            # that uses hypothesis still imports it (and @given still works) without the plugin.
-            "-p", "no:hypothesispytest"], root
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *selected,
+        "--task",
+        task_id,
+        "--against",
+        str(against),
+        "--gradekit-json",
+        str(report),
+        "-c",
+        "pytest.ini",
+        "--rootdir",
+        ".",
+        "-q",
+        "--no-header",
+        "--no-scoreboard",
+        "--color=no",
+        "-p",
+        "no:cacheprovider",
+        # hypothesis's pytest plugin costs seconds to import and only adds reporting; a test
+        # that uses hypothesis still imports it (and @given still works) without the plugin.
+        "-p",
+        "no:hypothesispytest",
+    ], root
 
 
 def _run(command: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess | None:
     """Run the grading process in its own session; None if it ran out of time (it is killed)."""
     # Agg: the kernel's inline matplotlib backend does not exist outside IPython.
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
-    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except BaseException:  # a timeout here, or nbgrader interrupting the cell: stop the whole run
@@ -171,13 +196,17 @@ def _run(command: list[str], cwd: Path, timeout: float) -> subprocess.CompletedP
 
 def _in_notebook_terms(message: str, assembly: Assembly) -> str:
     """The harness speaks of files; point the student at the notebook's cells instead."""
+
     def where(m: re.Match) -> str:
         cell = assembly.cell_line(m.group(1), int(m.group(2)))
         return f"({m.group(1)}.py, line {m.group(2)}: {cell})" if cell else m.group(0)
 
     message = re.sub(r"\((\w+)\.py, line (\d+)\)", where, message)
-    return re.sub(r"q\d+/(\w+)\.py is missing from the submission \([^)]*\)",
-                  rf"no cell of \1.py has run yet (they start with %%writefile {PARTS_DIR}/\1.part)", message)
+    return re.sub(
+        r"q\d+/(\w+)\.py is missing from the submission \([^)]*\)",
+        rf"no cell of \1.py has run yet (they start with %%writefile {PARTS_DIR}/\1.part)",
+        message,
+    )
 
 
 def _task_entry(report: Path, task_id: str) -> dict | None:

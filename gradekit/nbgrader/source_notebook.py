@@ -11,6 +11,7 @@ Test cells carry the task's points from tasks.toml and call the same tests the p
 their ``### BEGIN HIDDEN TESTS`` section switches the hidden tests on where autograde runs.
 Everything here is deterministic: the same sources give the same bytes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,12 +20,18 @@ from pathlib import Path
 
 import nbformat
 
+from gradekit.course.questions import Question, Task, Written, load_question
 from gradekit.nbgrader.cells import Chunk, Module, load_modules, place_tests
 from gradekit.nbgrader.runtime import PARTS_DIR, part_name
-from gradekit.course.questions import Question, Task, Written, load_question
 
-NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-                    "BEGIN MARK SCHEME", "END MARK SCHEME")
+NBGRADER_MARKERS = (
+    "BEGIN SOLUTION",
+    "END SOLUTION",
+    "BEGIN HIDDEN TESTS",
+    "END HIDDEN TESTS",
+    "BEGIN MARK SCHEME",
+    "END MARK SCHEME",
+)
 FORBID_WORDS = {
     "@convolution": "convolution routines (torch, scipy, numpy)",
     "@pooling": "pooling routines (torch, scipy, skimage)",
@@ -42,8 +49,14 @@ class NotebookSourceError(ValueError):
 
 
 def _nbgrader(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution, "task": False}
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
     if points is not None:
         meta["points"] = points
     return {"nbgrader": meta}
@@ -101,7 +114,7 @@ def model_answer(question: Question, course_root: Path, written: Written) -> str
         m = HEADING_RE.match(line)
         if m and token.search(m.group(2)):
             level, body = len(m.group(1)), []
-            for nxt in lines[i + 1:]:
+            for nxt in lines[i + 1 :]:
                 h = HEADING_RE.match(nxt)
                 if h and len(h.group(1)) <= level:
                     break
@@ -109,8 +122,10 @@ def model_answer(question: Question, course_root: Path, written: Written) -> str
             text = "\n".join(body).strip("\n")
             if text:
                 return text
-    raise NotebookSourceError(f"solutions/{question.id}/ANSWERS.md has no section for {written.id} "
-                              "(a heading that names it, then the model answer and rubric)")
+    raise NotebookSourceError(
+        f"solutions/{question.id}/ANSWERS.md has no section for {written.id} "
+        "(a heading that names it, then the model answer and rubric)"
+    )
 
 
 def _task_table(question: Question) -> str:
@@ -150,8 +165,10 @@ def _task_markdown(task: Task, module: str | None) -> str:
         text += f"\n\nImplement it yourself: calling {words} fails the task."
     if task.speed:
         s = task.speed
-        text += (f"\n\nSpeed target: full points at {s.target:g}x the speed of `{s.reference}` or faster, "
-                 f"none at {s.floor:g}x or slower, in between on a log scale.")
+        text += (
+            f"\n\nSpeed target: full points at {s.target:g}x the speed of `{s.reference}` or faster, "
+            f"none at {s.floor:g}x or slower, in between on a log scale."
+        )
     return text
 
 
@@ -159,7 +176,7 @@ def _short_id(name: str) -> str:
     """Cell ids are at most 64 characters (nbformat); a longer one keeps a stable hash of the rest."""
     if len(name) <= MAX_ID:
         return name
-    return f"{name[:MAX_ID - 9]}_{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+    return f"{name[: MAX_ID - 9]}_{hashlib.sha1(name.encode()).hexdigest()[:8]}"
 
 
 def _chunk_cell(chunk: Chunk):
@@ -196,8 +213,9 @@ def _written_cells(question: Question, course_root: Path) -> list:
         cells.append(_markdown(f"{wid}_prompt", f"### {w.id} {w.title} ({_points(w.points)} points)\n\n{w.prompt}"))
         answer = f"### BEGIN SOLUTION\n{model_answer(question, course_root, w)}\n### END SOLUTION"
         grade_id = f"{wid}_answer"
-        cells.append(_markdown(grade_id, answer, **_nbgrader(grade_id, grade=True, solution=True,
-                                                             points=_points(w.points))))
+        cells.append(
+            _markdown(grade_id, answer, **_nbgrader(grade_id, grade=True, solution=True, points=_points(w.points)))
+        )
     return cells
 
 
@@ -226,8 +244,10 @@ def check_markers(nb) -> None:
             continue
         for marker in NBGRADER_MARKERS:
             if marker in cell.source:
-                raise NotebookSourceError(f"cell {cell.id} mentions {marker!r} outside a solution or test "
-                                          "cell: nbgrader would take it for a marker")
+                raise NotebookSourceError(
+                    f"cell {cell.id} mentions {marker!r} outside a solution or test "
+                    "cell: nbgrader would take it for a marker"
+                )
 
 
 def check_test_anchors(nb) -> None:
@@ -239,8 +259,10 @@ def check_test_anchors(nb) -> None:
             continue
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and (previous is None or not (previous.get("grade") or previous.get("solution"))):
-            raise NotebookSourceError(f"test cell {meta['grade_id']} follows given code, not a solution or test "
-                                      "cell: nbgrader would restore it in another place if a student deleted it")
+            raise NotebookSourceError(
+                f"test cell {meta['grade_id']} follows given code, not a solution or test "
+                "cell: nbgrader would restore it in another place if a student deleted it"
+            )
         previous = meta
 
 
@@ -263,8 +285,9 @@ def build(course_root: Path, question_id: str):
     for module in modules:
         cells += _module_cells(module, question, placement[module.name], introduced)
     cells += _written_cells(question, course_root)
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={
-        "kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}})
+    nb = nbformat.v4.new_notebook(
+        cells=cells, metadata={"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    )
     nbformat.validate(nb)
     check_markers(nb)
     check_test_anchors(nb)

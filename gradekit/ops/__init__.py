@@ -8,6 +8,7 @@ argument and the value it got.
 
 Course tests compare students' code against these functions and time them as speed references.
 """
+
 from __future__ import annotations
 
 import operator
@@ -63,9 +64,7 @@ def build_info() -> dict:
 
 def _check_tensors(op: str, **tensors: torch.Tensor | None) -> None:
     if _LOAD_ERROR is not None:
-        raise RuntimeError(
-            f"gradekit._C is not built: run `{BUILD_COMMAND}` in the repository ({_LOAD_ERROR})"
-        )
+        raise RuntimeError(f"gradekit._C is not built: run `{BUILD_COMMAND}` in the repository ({_LOAD_ERROR})")
     first_name, first_device = None, None
     for name, t in tensors.items():
         if t is None:
@@ -135,9 +134,7 @@ def _conv_padding(x: torch.Tensor, w: torch.Tensor, padding, stride, dilation) -
             top, bottom = _same_padding(x.shape[2], w.shape[2], stride[0], dilation[0])
             left, right = _same_padding(x.shape[3], w.shape[3], stride[1], dilation[1])
             return [top, bottom, left, right]
-        raise ValueError(
-            f"conv2d: padding must be an int, a pair of ints, 'valid' or 'same', got padding={padding!r}"
-        )
+        raise ValueError(f"conv2d: padding must be an int, a pair of ints, 'valid' or 'same', got padding={padding!r}")
     ph, pw = _pair("conv2d", "padding", padding)
     return [ph, ph, pw, pw]
 
@@ -218,8 +215,14 @@ def lrn(x, size=5, alpha=1e-4, beta=0.75, k=2.0, convention="alexnet"):
     _check_tensors("lrn", x=x)
     if not isinstance(convention, str):
         raise TypeError(f"lrn: convention must be 'alexnet' or 'torch', got convention={convention!r}")
-    return torch.ops.gradekit.lrn(x, _int("lrn", "size", size), _float("lrn", "alpha", alpha),
-                                  _float("lrn", "beta", beta), _float("lrn", "k", k), convention)
+    return torch.ops.gradekit.lrn(
+        x,
+        _int("lrn", "size", size),
+        _float("lrn", "alpha", alpha),
+        _float("lrn", "beta", beta),
+        _float("lrn", "k", k),
+        convention,
+    )
 
 
 class LocalResponseNorm(nn.Module):

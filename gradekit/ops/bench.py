@@ -10,6 +10,7 @@ Shapes: AlexNet at 227x227 (the 2012 paper's layers and channel counts 96-256-38
 one tower, i.e. groups=1), batch 16 on CPU and 128 on GPU; VGG16's 3x3 convolutions at 224x224,
 batch 4 on CPU and 32 on GPU; LeNet-5 at 32x32, batch 128.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -67,18 +68,52 @@ def _conv_cases(batch_alexnet: int, batch_vgg: int) -> list[Case]:
     ]
     for name, c, size, o, k, s, p in alexnet:
         first = name == "conv1"
-        cases.append(Case("conv2d", f"alexnet.{name}", (batch_alexnet, c, size, size), {"stride": s, "padding": p},
-                          goal_fwd=1.0 if first else 0.8, goal_fwdbwd=None if first else 0.5, weight=(o, c, k, k)))
-    vgg = [("conv1_1", 3, 224, 64), ("conv1_2", 64, 224, 64), ("conv2_1", 64, 112, 128), ("conv2_2", 128, 112, 128),
-           ("conv3_1", 128, 56, 256), ("conv3_2", 256, 56, 256), ("conv4_1", 256, 28, 512),
-           ("conv4_2", 512, 28, 512), ("conv5_1", 512, 14, 512)]
+        cases.append(
+            Case(
+                "conv2d",
+                f"alexnet.{name}",
+                (batch_alexnet, c, size, size),
+                {"stride": s, "padding": p},
+                goal_fwd=1.0 if first else 0.8,
+                goal_fwdbwd=None if first else 0.5,
+                weight=(o, c, k, k),
+            )
+        )
+    vgg = [
+        ("conv1_1", 3, 224, 64),
+        ("conv1_2", 64, 224, 64),
+        ("conv2_1", 64, 112, 128),
+        ("conv2_2", 128, 112, 128),
+        ("conv3_1", 128, 56, 256),
+        ("conv3_2", 256, 56, 256),
+        ("conv4_1", 256, 28, 512),
+        ("conv4_2", 512, 28, 512),
+        ("conv5_1", 512, 14, 512),
+    ]
     for name, c, size, o in vgg:
-        cases.append(Case("conv2d", f"vgg16.{name}", (batch_vgg, c, size, size), {"stride": 1, "padding": 1},
-                          goal_fwd=0.8, weight=(o, c, 3, 3)))
+        cases.append(
+            Case(
+                "conv2d",
+                f"vgg16.{name}",
+                (batch_vgg, c, size, size),
+                {"stride": 1, "padding": 1},
+                goal_fwd=0.8,
+                weight=(o, c, 3, 3),
+            )
+        )
     lenet = [("conv1", 1, 32, 6), ("conv2", 6, 14, 16), ("conv3", 16, 5, 120)]
     for name, c, size, o in lenet:
-        cases.append(Case("conv2d", f"lenet5.{name}", (128, c, size, size), {}, goal_fwd=1.0,
-                          weight=(o, c, 5, 5), quick=name == "conv2"))
+        cases.append(
+            Case(
+                "conv2d",
+                f"lenet5.{name}",
+                (128, c, size, size),
+                {},
+                goal_fwd=1.0,
+                weight=(o, c, 5, 5),
+                quick=name == "conv2",
+            )
+        )
     return cases
 
 
@@ -88,11 +123,22 @@ def _pool_cases(batch: int) -> list[Case]:
     for op in ("max_pool2d", "avg_pool2d", "min_pool2d"):
         for name, shape in alexnet:
             first = name == "pool1"
-            cases.append(Case(op, f"alexnet.{name}", shape, {"kernel_size": 3, "stride": 2},
-                              goal_fwd=5.0 if first else None, quick=name == "pool5"))
+            cases.append(
+                Case(
+                    op,
+                    f"alexnet.{name}",
+                    shape,
+                    {"kernel_size": 3, "stride": 2},
+                    goal_fwd=5.0 if first else None,
+                    quick=name == "pool5",
+                )
+            )
             if op != "min_pool2d" and first:  # torch has no min pool, and so no channels_last one
-                cases.append(Case(op, f"alexnet.{name}", shape, {"kernel_size": 3, "stride": 2},
-                                  goal_fwd=1.0, channels_last=True))
+                cases.append(
+                    Case(
+                        op, f"alexnet.{name}", shape, {"kernel_size": 3, "stride": 2}, goal_fwd=1.0, channels_last=True
+                    )
+                )
     for name, shape in [("pool1", (128, 6, 28, 28)), ("pool2", (128, 16, 10, 10))]:
         cases.append(Case("avg_pool2d", f"lenet5.{name}", shape, {"kernel_size": 2, "stride": 2}))
     return cases
@@ -112,8 +158,11 @@ def _lrn_cases(batch: int) -> list[Case]:
 
 def cases_for(device: str) -> list[Case]:
     gpu = device == "cuda"
-    return (_conv_cases(128 if gpu else 16, 32 if gpu else 4) + _pool_cases(128 if gpu else 16)
-            + _lrn_cases(128 if gpu else 16))
+    return (
+        _conv_cases(128 if gpu else 16, 32 if gpu else 4)
+        + _pool_cases(128 if gpu else 16)
+        + _lrn_cases(128 if gpu else 16)
+    )
 
 
 def _functions(case: Case) -> tuple[Callable, Callable]:
@@ -122,11 +171,12 @@ def _functions(case: Case) -> tuple[Callable, Callable]:
 
     a = case.args
     if case.op == "conv2d":
-        return (lambda x, w, b: F.conv2d(x, w, b, a.get("stride", 1), a.get("padding", 0)),
-                lambda x, w, b: ops.conv2d(x, w, b, a.get("stride", 1), a.get("padding", 0)))
+        return (
+            lambda x, w, b: F.conv2d(x, w, b, a.get("stride", 1), a.get("padding", 0)),
+            lambda x, w, b: ops.conv2d(x, w, b, a.get("stride", 1), a.get("padding", 0)),
+        )
     if case.op == "lrn":
-        return (lambda x: F.local_response_norm(x, a["size"], a["alpha"], a["beta"], a["k"]),
-                lambda x: ops.lrn(x, **a))
+        return (lambda x: F.local_response_norm(x, a["size"], a["alpha"], a["beta"], a["k"]), lambda x: ops.lrn(x, **a))
     k, s = a["kernel_size"], a["stride"]
     if case.op == "min_pool2d":
         return lambda x: -F.max_pool2d(-x, k, s), lambda x: ops.min_pool2d(x, k, s)
@@ -140,8 +190,10 @@ def _inputs(case: Case, device: str, requires_grad: bool) -> list[torch.Tensor]:
     tensors = [x]
     if case.weight is not None:
         fan_in = case.weight[1] * case.weight[2] * case.weight[3]
-        tensors += [torch.randn(case.weight, generator=g).div_(fan_in ** 0.5).to(device),
-                    torch.randn(case.weight[0], generator=g).to(device)]
+        tensors += [
+            torch.randn(case.weight, generator=g).div_(fan_in**0.5).to(device),
+            torch.randn(case.weight[0], generator=g).to(device),
+        ]
     return [t.requires_grad_(requires_grad) for t in tensors]
 
 
@@ -158,8 +210,9 @@ def _time_call(fn: Callable[[], object], device: str) -> float:
     return time.perf_counter() - start
 
 
-def _median_ms(ref: Callable[[], object], mine: Callable[[], object], device: str, repeats: int,
-               budget_s: float) -> tuple[float, float, int]:
+def _median_ms(
+    ref: Callable[[], object], mine: Callable[[], object], device: str, repeats: int, budget_s: float
+) -> tuple[float, float, int]:
     """Median wall times (ms) of ref() and mine() after one warm-up call each.
 
     The calls alternate (ref, mine, mine, ref, ...) so that a change in machine load during the
@@ -191,17 +244,32 @@ def _run_case(case: Case, device: str, repeats: int, budget_s: float) -> list[Ro
                     for t in inputs:
                         t.grad = None
                     fn(*inputs).backward(grad)
+
                 return step
         else:
+
             def timed(fn, inputs=inputs):
                 return lambda: fn(*inputs)
+
         t_ms, g_ms, n = _median_ms(timed(ref), timed(mine), device, repeats, budget_s)
         goal = case.goal_fwdbwd if backward else case.goal_fwd
         ratio = t_ms / g_ms
-        rows.append(Row(case.op, case.layer + (" channels_last" if case.channels_last else ""),
-                        "x".join(map(str, case.shape)) + (f" w{'x'.join(map(str, case.weight))}" if case.weight else ""),
-                        ", ".join(f"{k}={v}" for k, v in case.args.items()), passes, round(t_ms, 3),
-                        round(g_ms, 3), round(ratio, 2), goal, None if goal is None else ratio >= goal, diff, n))
+        rows.append(
+            Row(
+                case.op,
+                case.layer + (" channels_last" if case.channels_last else ""),
+                "x".join(map(str, case.shape)) + (f" w{'x'.join(map(str, case.weight))}" if case.weight else ""),
+                ", ".join(f"{k}={v}" for k, v in case.args.items()),
+                passes,
+                round(t_ms, 3),
+                round(g_ms, 3),
+                round(ratio, 2),
+                goal,
+                None if goal is None else ratio >= goal,
+                diff,
+                n,
+            )
+        )
     return rows
 
 
@@ -238,15 +306,19 @@ def header(device: str) -> dict:
 def _print_header(info: dict) -> None:
     where = info.get("gpu") or info["cpu"]
     load = ", ".join(f"{v:.2f}" for v in info["load_average"]) if info["load_average"] else "n/a"
-    print(f"gradekit bench  {info['date']}  device={info['device']} ({where})  torch {info['torch']}  "
-          f"threads={info['torch_threads']}  cores={info['cores']}  load average {load}")
+    print(
+        f"gradekit bench  {info['date']}  device={info['device']} ({where})  torch {info['torch']}  "
+        f"threads={info['torch_threads']}  cores={info['cores']}  load average {load}"
+    )
     print("ratio = torch ms / gradekit ms (> 1: gradekit faster); median of repeats after a warm-up call")
 
 
 def _print_row(r: Row) -> None:
     goal = "" if r.goal is None else f">= {r.goal:g} {'met' if r.met else 'MISSED'}"
-    print(f"{r.op:<11} {r.layer:<29} {r.shape:<26} {r.passes:<7} {r.torch_ms:>10.3f} {r.gradekit_ms:>12.3f} "
-          f"{r.ratio:>7.2f}  {goal:<13} {r.max_abs_diff:.1e}")
+    print(
+        f"{r.op:<11} {r.layer:<29} {r.shape:<26} {r.passes:<7} {r.torch_ms:>10.3f} {r.gradekit_ms:>12.3f} "
+        f"{r.ratio:>7.2f}  {goal:<13} {r.max_abs_diff:.1e}"
+    )
 
 
 def main(device: str = "cpu", json_path: str | None = None, quick: bool = False, ops: list[str] | None = None) -> int:
@@ -262,16 +334,24 @@ def main(device: str = "cpu", json_path: str | None = None, quick: bool = False,
         return 2
     if device == "cuda":
         if not torch.cuda.is_available() or not gk.build_info()["cuda"]:
-            print("no CUDA benchmark: " + ("no CUDA device is visible" if not torch.cuda.is_available()
-                                            else "gradekit._C was built without CUDA kernels"))
+            print(
+                "no CUDA benchmark: "
+                + (
+                    "no CUDA device is visible"
+                    if not torch.cuda.is_available()
+                    else "gradekit._C was built without CUDA kernels"
+                )
+            )
             return 1
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cuda.matmul.allow_tf32 = False
     cases = [c for c in cases_for(device) if (ops is None or c.op in ops) and (c.quick or not quick)]
     info = header(device)
     _print_header(info)
-    print(f"{'op':<11} {'layer':<29} {'input':<26} {'pass':<7} {'torch ms':>10} {'gradekit ms':>12} {'ratio':>7}  "
-          f"{'goal':<13} max|diff|")
+    print(
+        f"{'op':<11} {'layer':<29} {'input':<26} {'pass':<7} {'torch ms':>10} {'gradekit ms':>12} {'ratio':>7}  "
+        f"{'goal':<13} max|diff|"
+    )
     rows = []
     for case in cases:
         for row in _run_case(case, device, repeats=3 if quick else 11, budget_s=0.3 if quick else 4.0):

@@ -12,6 +12,7 @@ Question-specific probes live in ``gradekit/probes/qN.py``, decorated with :func
 test computes or asserts on a probe's result is no probe: it lives in gradekit.checks, which may
 import probes; probes never import checks, because probes are what the worker loads.
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,6 +21,7 @@ from typing import Callable
 from gradekit.harness import backend
 
 REGISTRY: dict[str, Callable] = {}
+
 
 def probe(fn: Callable) -> Callable:
     """Register ``fn`` as a probe, callable on objects that live in this process or in a grading worker."""
@@ -138,8 +140,13 @@ def output_shapes(model, x) -> list[tuple[str, str, tuple]]:
     rows = []
 
     def attach(name, m):
-        return [m.register_forward_hook(lambda mod, inp, out: rows.append(
-            (name, type(mod).__name__, tuple(out.shape) if hasattr(out, "shape") else ())))]
+        return [
+            m.register_forward_hook(
+                lambda mod, inp, out: rows.append(
+                    (name, type(mod).__name__, tuple(out.shape) if hasattr(out, "shape") else ())
+                )
+            )
+        ]
 
     forward_with_leaf_hooks(model, x, attach)
     return rows

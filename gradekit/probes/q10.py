@@ -7,6 +7,7 @@ Python TorchDispatchMode sees those made from an extension's C++ as well as thos
 grading worker in grade mode) and returns the operators it saw; gradekit.checks.q10 judges that
 plain list in the test's process.
 """
+
 from __future__ import annotations
 
 from gradekit.probes import probe

@@ -2,6 +2,7 @@
 
 The reader of the PNG the figure was saved to is a trusted check: gradekit.checks.q2.
 """
+
 from __future__ import annotations
 
 from gradekit.probes import probe
@@ -26,8 +27,9 @@ def figure_summary(fig, close: bool = True) -> dict:
     summary = {
         "axes": len(axes),
         "titles": [ax.get_title() for ax in axes],
-        "images": [np.asarray(ax.get_images()[0].get_array(), dtype=np.float64) if ax.get_images() else None
-                   for ax in axes],
+        "images": [
+            np.asarray(ax.get_images()[0].get_array(), dtype=np.float64) if ax.get_images() else None for ax in axes
+        ],
     }
     if close:
         plt.close(fig)

@@ -5,6 +5,7 @@ Figure shows. The trusted checks that read those results (``replay_layer``,
 ``assert_layers_compute``, ``assert_is_lenet5``, ...) are in gradekit.checks.q5, which the worker
 never loads.
 """
+
 from __future__ import annotations
 
 from gradekit.probes import forward_with_leaf_hooks, probe
@@ -12,9 +13,29 @@ from gradekit.probes import forward_with_leaf_hooks, probe
 # Attributes that describe what a layer computes. Read when present, so any torch.nn layer (and
 # gradekit.ops.LocalResponseNorm) can be replayed from its trace row alone.
 SETTINGS = (
-    "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups",
-    "in_features", "out_features", "p", "size", "alpha", "beta", "k", "convention", "ceil_mode",
-    "count_include_pad", "output_size", "start_dim", "end_dim", "dim", "num_features", "eps",
+    "in_channels",
+    "out_channels",
+    "kernel_size",
+    "stride",
+    "padding",
+    "dilation",
+    "groups",
+    "in_features",
+    "out_features",
+    "p",
+    "size",
+    "alpha",
+    "beta",
+    "k",
+    "convention",
+    "ceil_mode",
+    "count_include_pad",
+    "output_size",
+    "start_dim",
+    "end_dim",
+    "dim",
+    "num_features",
+    "eps",
 )
 
 
@@ -88,8 +109,7 @@ def layer_trace(model, x, with_params: bool = True, max_layer_params: int = 5_00
         rows[-1]["output"] = output.detach().clone() if isinstance(output, torch.Tensor) else None
 
     def attach(name, m):
-        return [m.register_forward_pre_hook(lambda mod, args: before(mod, args, name)),
-                m.register_forward_hook(after)]
+        return [m.register_forward_pre_hook(lambda mod, args: before(mod, args, name)), m.register_forward_hook(after)]
 
     forward_with_leaf_hooks(model, x, attach)
     return rows

@@ -2,6 +2,7 @@
 
 They return plain data; the recomputations that read it are in gradekit.checks.q6.
 """
+
 from __future__ import annotations
 
 from gradekit.probes import probe
@@ -88,13 +89,19 @@ def line_plot_contents(fig, close: bool = True) -> list[dict]:
     contents = []
     for ax in fig.axes:
         legend = ax.get_legend()
-        contents.append({
-            "title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
-            "yscale": ax.get_yscale(),
-            "legend": [t.get_text() for t in legend.get_texts()] if legend is not None else [],
-            "lines": [(line.get_label(), [float(v) for v in line.get_xdata()], [float(v) for v in line.get_ydata()])
-                      for line in ax.get_lines()],
-        })
+        contents.append(
+            {
+                "title": ax.get_title(),
+                "xlabel": ax.get_xlabel(),
+                "ylabel": ax.get_ylabel(),
+                "yscale": ax.get_yscale(),
+                "legend": [t.get_text() for t in legend.get_texts()] if legend is not None else [],
+                "lines": [
+                    (line.get_label(), [float(v) for v in line.get_xdata()], [float(v) for v in line.get_ydata()])
+                    for line in ax.get_lines()
+                ],
+            }
+        )
     if close:
         plt.close(fig)
     return contents

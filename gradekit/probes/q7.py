@@ -3,6 +3,7 @@
 They return plain data; the helpers q7's tests share (the digits they train on, timing, checks of
 a training run's results) are in gradekit.checks.q7.
 """
+
 from __future__ import annotations
 
 from gradekit.probes import probe
@@ -76,9 +77,13 @@ def sgd_step_agreement(train_step, model, x, y, lr: float, seed: int, aux_weight
             differs = max(differs, float((p_sub - p_ref).abs().max()))
             if update > 0 and torch.equal(p_sub, before[name]):
                 unchanged.append(name)
-    return {"loss": float(loss) if isinstance(loss, numbers.Real) else type(loss).__name__,
-            "reference_loss": ref_loss.item(), "largest_update": largest, "max_difference": differs,
-            "unchanged": unchanged}
+    return {
+        "loss": float(loss) if isinstance(loss, numbers.Real) else type(loss).__name__,
+        "reference_loss": ref_loss.item(),
+        "largest_update": largest,
+        "max_difference": differs,
+        "unchanged": unchanged,
+    }
 
 
 @probe

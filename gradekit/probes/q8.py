@@ -2,6 +2,7 @@
 
 It returns names only. The trusted references q8's tests compare with are in gradekit.checks.q8.
 """
+
 from __future__ import annotations
 
 from gradekit.probes import probe
@@ -22,5 +23,7 @@ def optimizer_parameter_names(optimizer, model) -> dict:
     """
     by_id = {id(p): name for name, p in model.named_parameters()}
     held = [p for group in optimizer.param_groups for p in group["params"]]
-    return {"names": sorted(by_id[id(p)] for p in held if id(p) in by_id),
-            "foreign": sum(id(p) not in by_id for p in held)}
+    return {
+        "names": sorted(by_id[id(p)] for p in held if id(p) in by_id),
+        "foreign": sum(id(p) not in by_id for p in held),
+    }

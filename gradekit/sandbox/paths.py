@@ -6,6 +6,7 @@ lets the student's code use that, and sends back what is there afterwards, which
 over its own path. Both sides list files, bound their number and size, and check every relative
 path the other side sent with the same rules, so the two can never disagree about what is allowed.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

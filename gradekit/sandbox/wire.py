@@ -12,6 +12,7 @@ dtypes, slices, files behind a path argument, and ``ref``: a handle to an object
 the worker. Decoding only ever builds builtin types, ``np.ndarray`` and ``torch.Tensor``, so a
 subclass that fakes equality cannot reach the parent, and nothing the worker sends is unpickled.
 """
+
 from __future__ import annotations
 
 import io
@@ -88,8 +89,9 @@ def _read_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
     return bytes(buf)
 
 
-def recv(sock: socket.socket, deadline: float | None = None, limit: int = MAX_MESSAGE,
-         also: list | None = None) -> tuple[dict, list[bytes]]:
+def recv(
+    sock: socket.socket, deadline: float | None = None, limit: int = MAX_MESSAGE, also: list | None = None
+) -> tuple[dict, list[bytes]]:
     """The next frame as (msg, blobs). ``deadline`` is a time.monotonic() value or None; a socket in
     ``also`` that becomes readable first raises Woken (nothing of this frame has been read then)."""
     _wait_readable(sock, deadline, also or [])
@@ -176,8 +178,11 @@ class Encoder:
         if t is tuple:
             return {"~": "tuple", "v": [self.encode(x, depth + 1) for x in v]}
         if t is dict:
-            return {"~": "dict", "k": [self.encode(k, depth + 1) for k in v],
-                    "v": [self.encode(x, depth + 1) for x in v.values()]}
+            return {
+                "~": "dict",
+                "k": [self.encode(k, depth + 1) for k in v],
+                "v": [self.encode(x, depth + 1) for x in v.values()],
+            }
         if t is complex:
             return {"~": "complex", "v": [repr(v.real), repr(v.imag)]}
         if t in (set, frozenset):
@@ -226,8 +231,13 @@ class Encoder:
         arr = base.cpu().contiguous()
         if dname in _TORCH_VIA:
             arr = arr.view(getattr(torch, _TORCH_VIA[dname]))
-        node = {"~": "pt", "b": self.blob(_npy(arr.numpy())), "dt": dname,
-                "rg": bool(v.requires_grad), "param": isinstance(v, torch.nn.Parameter)}
+        node = {
+            "~": "pt",
+            "b": self.blob(_npy(arr.numpy())),
+            "dt": dname,
+            "rg": bool(v.requires_grad),
+            "param": isinstance(v, torch.nn.Parameter),
+        }
         if v.device.type != "cpu":
             node["dev"] = str(v.device)
         return node
@@ -375,5 +385,8 @@ def _choice(value, allowed):
 
 
 def _hashable_plain(v) -> bool:
-    return v is None or type(v) in (bool, int, float, str, bytes, tuple, frozenset, complex) and (
-        type(v) is not tuple or all(_hashable_plain(x) for x in v))
+    return (
+        v is None
+        or type(v) in (bool, int, float, str, bytes, tuple, frozenset, complex)
+        and (type(v) is not tuple or all(_hashable_plain(x) for x in v))
+    )

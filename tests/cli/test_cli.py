@@ -1,4 +1,5 @@
 """The `gradekit` command: its help, and the README listing exactly its subcommands."""
+
 import re
 import subprocess
 import sys

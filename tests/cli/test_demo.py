@@ -1,4 +1,5 @@
 """`gradekit demo`: both scoreboards and the reports, on a fast question."""
+
 import json
 import subprocess
 import sys
@@ -9,8 +10,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_demo_grades_solutions_full_and_stubs_zero(tmp_path):
     out = tmp_path / "reports"
-    proc = subprocess.run([sys.executable, "-m", "gradekit", "demo", "--questions", "q1", "--out", str(out)],
-                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradekit", "demo", "--questions", "q1", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "(against solutions)" in proc.stdout and "(against assignments)" in proc.stdout
     assert "gradekit demo: solutions 100/100, untouched stubs 0/100" in proc.stdout
@@ -22,6 +28,10 @@ def test_demo_grades_solutions_full_and_stubs_zero(tmp_path):
 
 
 def test_demo_rejects_an_unknown_question(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "gradekit", "demo", "--questions", "q99", "--out", str(tmp_path)],
-                          cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradekit", "demo", "--questions", "q99", "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "no such question with solutions: q99" in proc.stderr

@@ -1,4 +1,5 @@
 """--against: what it accepts and how it says no."""
+
 import pytest
 
 from gradekit.course.locate import LocateError, resolve_under_test
@@ -25,12 +26,15 @@ def test_a_copy_of_assignments_or_a_repo_containing_one(root, tmp_path):
     assert resolve_under_test(str(repo.parents[1]), root) == repo.parent.resolve()
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda t: t / "nothing", "no such file or folder"),
-    (lambda t: (t / "empty").mkdir() or t / "empty", "holds no question folders"),
-    (lambda t: (t / "q4").mkdir() or t / "q4", "is a single question folder"),
-    (lambda t: (t / "sub.zip").write_text("") or t / "sub.zip", "is a file; unpack it first"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda t: t / "nothing", "no such file or folder"),
+        (lambda t: (t / "empty").mkdir() or t / "empty", "holds no question folders"),
+        (lambda t: (t / "q4").mkdir() or t / "q4", "is a single question folder"),
+        (lambda t: (t / "sub.zip").write_text("") or t / "sub.zip", "is a file; unpack it first"),
+    ],
+)
 def test_bad_targets_say_why(root, tmp_path, make, message):
     with pytest.raises(LocateError, match=message):
         resolve_under_test(str(make(tmp_path)), root)

@@ -1,4 +1,5 @@
 """Task tables: validation, and every question's README agreeing with its tasks.toml."""
+
 import re
 from pathlib import Path
 
@@ -22,14 +23,17 @@ def test_a_good_table_parses(tmp_path):
     assert [t.id for t in q.tasks] == ["q2.1", "q2.2"] and q.points == 100
 
 
-@pytest.mark.parametrize("text, message", [
-    (GOOD.replace("points = 30", "points = 20"), "must total 100 points, they total 90"),
-    (GOOD.replace('"q2.2"', '"q2.1"'), "task ids repeat"),
-    (GOOD.replace('"q2.2"', '"q3.2"'), "task id must look like q2.1, got 'q3.2'"),
-    (GOOD + '[task.speed]\nfloor = 1\n', "speed needs a table with 'target'"),
-    ("[[task\n", "not valid TOML"),
-    ('question = "q7"\n' + GOOD, "does not match its folder"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (GOOD.replace("points = 30", "points = 20"), "must total 100 points, they total 90"),
+        (GOOD.replace('"q2.2"', '"q2.1"'), "task ids repeat"),
+        (GOOD.replace('"q2.2"', '"q3.2"'), "task id must look like q2.1, got 'q3.2'"),
+        (GOOD + "[task.speed]\nfloor = 1\n", "speed needs a table with 'target'"),
+        ("[[task\n", "not valid TOML"),
+        ('question = "q7"\n' + GOOD, "does not match its folder"),
+    ],
+)
 def test_bad_tables_are_rejected_with_the_reason(tmp_path, text, message):
     with pytest.raises(TaskTableError, match=re.escape(message)):
         parse_task_table(_table(tmp_path, text))

@@ -5,6 +5,7 @@
 - CIFAR-10 python batches: pickled dicts {"data": uint8 (n, 3072) as R, G, B planes of 32x32,
   "labels": list of int, ...}, and batches.meta {"label_names": [...]}, in cifar-10-batches-py/.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -31,8 +32,9 @@ def write_idx(path: Path, array: np.ndarray, compress: bool = False) -> None:
         path.write_bytes(payload)
 
 
-def write_idx_dataset(root: Path, folder: str, n_train: int = 12, n_test: int = 5, seed: int = 0,
-                      compress: bool = False) -> dict:
+def write_idx_dataset(
+    root: Path, folder: str, n_train: int = 12, n_test: int = 5, seed: int = 0, compress: bool = False
+) -> dict:
     """root/<folder>/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]; returns the arrays written."""
     rng = np.random.default_rng(seed)
     arrays = {}
@@ -55,9 +57,12 @@ def write_cifar10(root: Path, per_batch: int = 2, seed: int = 0) -> dict:
     for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
         images = rng.integers(0, 256, size=(per_batch, 32, 32, 3), dtype=np.uint8)
         labels = [int(v) for v in rng.integers(0, 10, size=per_batch)]
-        batch = {"batch_label": name, "labels": labels,
-                 "data": images.transpose(0, 3, 1, 2).reshape(per_batch, 3072),  # channel planes, as the real files
-                 "filenames": [f"{name}_{i}.png" for i in range(per_batch)]}
+        batch = {
+            "batch_label": name,
+            "labels": labels,
+            "data": images.transpose(0, 3, 1, 2).reshape(per_batch, 3072),  # channel planes, as the real files
+            "filenames": [f"{name}_{i}.png" for i in range(per_batch)],
+        }
         (folder / name).write_bytes(pickle.dumps(batch, protocol=2))
         written[name] = (images, labels)
     meta = {"label_names": list(data.CIFAR10_CLASSES), "num_cases_per_batch": per_batch, "num_vis": 3072}
@@ -87,5 +92,9 @@ def clean_env(tmp_path, monkeypatch):
 @pytest.fixture
 def tiny():
     """The writers above, for test modules (importlib mode keeps conftest.py off their imports)."""
-    return SimpleNamespace(write_idx=write_idx, write_idx_dataset=write_idx_dataset, write_cifar10=write_cifar10,
-                           register_cifar10_checksums=register_cifar10_checksums)
+    return SimpleNamespace(
+        write_idx=write_idx,
+        write_idx_dataset=write_idx_dataset,
+        write_cifar10=write_cifar10,
+        register_cifar10_checksums=register_cifar10_checksums,
+    )

@@ -1,4 +1,5 @@
 """The kit's pretrained backbone: gradekit.backbone, its shipped checkpoint and provenance, and data.available()."""
+
 from __future__ import annotations
 
 import re
@@ -20,16 +21,24 @@ def _provenance() -> str:
 
 def test_checkpoint_is_shipped_and_under_1_mb():
     path = backbone.weights_path()
-    assert path.is_file(), f"{path} is missing: run `python -m gradekit.pretrain --out gradekit/weights/" \
-                           f"{backbone.DEFAULT_WEIGHTS}.pt`"
+    assert path.is_file(), (
+        f"{path} is missing: run `python -m gradekit.pretrain --out gradekit/weights/{backbone.DEFAULT_WEIGHTS}.pt`"
+    )
     size = Path(str(path)).stat().st_size
     assert size < 1_000_000, f"checkpoint is {size:,} bytes; the kit promises < 1 MB"
 
 
 def test_provenance_states_what_reproducing_needs():
     text = _provenance()
-    for needed in ("Fashion-MNIST", "python -m gradekit.pretrain", "AdamW", "epochs", "Test accuracy",
-                   "Reproducing", "Transfer experiment"):
+    for needed in (
+        "Fashion-MNIST",
+        "python -m gradekit.pretrain",
+        "AdamW",
+        "epochs",
+        "Test accuracy",
+        "Reproducing",
+        "Transfer experiment",
+    ):
         assert needed in text, f"{needed!r} missing from the provenance .md"
     assert re.search(r"torch \d+\.\d+", text), "the .md should name the torch version"
     assert re.search(r"Built\*\*: \d{4}-\d{2}-\d{2}", text), "the .md should give the date"

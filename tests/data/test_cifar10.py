@@ -1,4 +1,5 @@
 """gradekit.data.cifar10 on tiny files in the real cifar-10-batches-py format, read by the real torchvision loader."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -40,8 +41,13 @@ def test_missing_cifar10_says_how_to_get_it(clean_env):
     with pytest.raises(data.DataNotFoundError) as err:
         data.cifar10("train")
     message = str(err.value)
-    for needed in ("not on this machine", "cifar-10-python.tar.gz", "cifar-10-batches-py", "GRADEKIT_DATA",
-                   "cifar10_like"):
+    for needed in (
+        "not on this machine",
+        "cifar-10-python.tar.gz",
+        "cifar-10-batches-py",
+        "GRADEKIT_DATA",
+        "cifar10_like",
+    ):
         assert needed in message, f"the error should mention {needed!r}: {message}"
     assert data.available()["cifar10"]["present"] is False
 

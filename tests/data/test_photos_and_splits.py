@@ -1,4 +1,5 @@
 """gradekit.data.photo, train_val_split, labels_of and as_arrays."""
+
 from __future__ import annotations
 
 import numpy as np

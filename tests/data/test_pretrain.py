@@ -1,4 +1,5 @@
 """gradekit.pretrain: deterministic training, class selection, and the transfer protocol q8 relies on."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """gradekit.data.torchvision_pretrained: torchvision's weights from the local torch hub cache only, never downloaded."""
+
 from __future__ import annotations
 
 import numpy as np

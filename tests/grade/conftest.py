@@ -4,6 +4,7 @@ The fixture course has four questions built to exercise grade mode: plain numpy 
 do-it-yourself task with forbidden calls (q2), a speed target (q3) and a torch model checked
 through probes (q4). It is not collected by pytest itself; it is graded.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,16 @@ class Graded:
         return "\n".join(lines)
 
 
-def run_grade(submission: Path, out: Path, *, questions: list[str] | None = None, timeout: float | None = None,
-              env: dict | None = None, course: Path = COURSE, command: str = "grade") -> Graded:
+def run_grade(
+    submission: Path,
+    out: Path,
+    *,
+    questions: list[str] | None = None,
+    timeout: float | None = None,
+    env: dict | None = None,
+    course: Path = COURSE,
+    command: str = "grade",
+) -> Graded:
     """`python -m gradekit grade SUBMISSION --out OUT` with the fixture course as the course."""
     args = [sys.executable, "-m", "gradekit", command, str(submission), "--out", str(out)]
     if questions:

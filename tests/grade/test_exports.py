@@ -1,4 +1,5 @@
 """The platform exports, run locally the way their platform runs them."""
+
 import base64
 import json
 import os
@@ -14,9 +15,13 @@ from .conftest import COURSE
 
 
 def export(platform, out):
-    return subprocess.run([sys.executable, "-m", "gradekit", "export", platform, str(out), "--questions", "q1"],
-                          capture_output=True, text=True, env=dict(os.environ, GRADEKIT_COURSE=str(COURSE)),
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "gradekit", "export", platform, str(out), "--questions", "q1"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, GRADEKIT_COURSE=str(COURSE)),
+        timeout=300,
+    )
 
 
 def test_gradescope_bundle_runs_like_gradescope_runs_it(tmp_path):
@@ -27,8 +32,15 @@ def test_gradescope_bundle_runs_like_gradescope_runs_it(tmp_path):
         modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
         root = tmp_path / "autograder"
         zf.extractall(root / "source")
-    assert {"setup.sh", "run_autograder", "assignments/q1/tasks.toml", "solutions/q1/hidden/test_arith_hidden.py",
-            "gradekit/__init__.py", "gradekit/grade/grade.py", "pyproject.toml"} <= names
+    assert {
+        "setup.sh",
+        "run_autograder",
+        "assignments/q1/tasks.toml",
+        "solutions/q1/hidden/test_arith_hidden.py",
+        "gradekit/__init__.py",
+        "gradekit/grade/grade.py",
+        "pyproject.toml",
+    } <= names
     assert not any("__pycache__" in n or n.startswith("solutions/q2") for n in names)
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
     assert subprocess.run(["bash", "-n", str(root / "source" / "setup.sh")]).returncode == 0
@@ -66,8 +78,9 @@ def test_github_classroom_workflow_grade_step_feeds_the_reporter(tmp_path):
     bin_dir = os.path.dirname(sys.executable)
     env = dict(os.environ, GITHUB_OUTPUT=str(outputs), PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     env.pop("GRADEKIT_COURSE", None)
-    proc = subprocess.run(["bash", "-e", "-c", grade["run"]], cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run(
+        ["bash", "-e", "-c", grade["run"]], cwd=repo, env=env, capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     line = next(ln for ln in outputs.read_text().splitlines() if ln.startswith("result="))
     payload = json.loads(base64.b64decode(line.split("=", 1)[1]))
@@ -79,11 +92,31 @@ def test_github_classroom_workflow_grade_step_feeds_the_reporter(tmp_path):
 def test_workflows_generated_before_the_layout_change_still_report(tmp_path):
     """Classroom workflows written before gradekit's layout by package run `python -m gradekit.exports`."""
     results = tmp_path / "results.json"
-    results.write_text(json.dumps({"score": 30, "tests": [
-        {"name": "q1.1 add", "number": "q1.1", "score": 30, "max_score": 40, "output": "1 of 2 tests failed"}]}))
-    old, new = (subprocess.run([sys.executable, "-m", module, "classroom-result", str(results)],
-                               capture_output=True, text=True, timeout=120)
-                for module in ("gradekit.exports", "gradekit.grade.exports"))
+    results.write_text(
+        json.dumps(
+            {
+                "score": 30,
+                "tests": [
+                    {
+                        "name": "q1.1 add",
+                        "number": "q1.1",
+                        "score": 30,
+                        "max_score": 40,
+                        "output": "1 of 2 tests failed",
+                    }
+                ],
+            }
+        )
+    )
+    old, new = (
+        subprocess.run(
+            [sys.executable, "-m", module, "classroom-result", str(results)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        for module in ("gradekit.exports", "gradekit.grade.exports")
+    )
     assert old.returncode == new.returncode == 0, old.stderr + new.stderr
     assert old.stdout == new.stdout and old.stdout.startswith("result=")
     payload = json.loads(base64.b64decode(old.stdout.strip().split("=", 1)[1]))

@@ -1,4 +1,5 @@
 """`gradekit grade-all`: a class graded in parallel; crashes and hangs cost one row; re-runs resume."""
+
 import csv
 import io
 import json
@@ -14,10 +15,27 @@ STUB = (COURSE / "assignments" / "q1" / "arith.py").read_text()
 
 
 def grade_all(root, out, *extra, env=None):
-    args = [sys.executable, "-m", "gradekit", "grade-all", str(root), "--out", str(out), "--questions", "q1",
-            "--timeout", "8", *extra]
-    return subprocess.run(args, capture_output=True, text=True, timeout=900,
-                          env=dict(os.environ, GRADEKIT_COURSE=str(COURSE), **(env or {})))
+    args = [
+        sys.executable,
+        "-m",
+        "gradekit",
+        "grade-all",
+        str(root),
+        "--out",
+        str(out),
+        "--questions",
+        "q1",
+        "--timeout",
+        "8",
+        *extra,
+    ]
+    return subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, GRADEKIT_COURSE=str(COURSE), **(env or {})),
+    )
 
 
 def scores(out):
@@ -30,11 +48,11 @@ def make_class(root):
     with zipfile.ZipFile(root / "bob.zip", "w") as zf:  # an untouched stub, zipped with a top folder
         zf.writestr("bob/assignments/q1/arith.py", STUB)
     (root / "carol" / "q1").mkdir(parents=True)  # crashes the worker in q1.1
-    (root / "carol" / "q1" / "arith.py").write_text(SOLUTION + "\n\ndef add(a, b):\n    import ctypes\n"
-                                                    "    ctypes.string_at(0)\n")
+    (root / "carol" / "q1" / "arith.py").write_text(
+        SOLUTION + "\n\ndef add(a, b):\n    import ctypes\n    ctypes.string_at(0)\n"
+    )
     (root / "dave" / "q1").mkdir(parents=True)  # hangs in q1.2
-    (root / "dave" / "q1" / "arith.py").write_text(SOLUTION + "\n\ndef scale(x, k):\n    while True:\n"
-                                                   "        pass\n")
+    (root / "dave" / "q1" / "arith.py").write_text(SOLUTION + "\n\ndef scale(x, k):\n    while True:\n        pass\n")
     (root / "notes.txt").write_text("not a submission")
 
 

@@ -1,4 +1,5 @@
 """`gradekit grade` on the fixture course: solutions earn everything, stubs nothing, reports are complete."""
+
 import json
 import xml.etree.ElementTree as ET
 
@@ -16,7 +17,9 @@ def test_fixture_stubs_are_generated_from_its_solutions():
 def test_reference_solutions_score_full_points(grade):
     graded = grade(COURSE / "solutions")
     assert graded.returncode == 0, graded.explain()
-    lost = {t: (e["score"], e["max_score"], e["output"]) for t, e in graded.tasks.items() if e["score"] < e["max_score"]}
+    lost = {
+        t: (e["score"], e["max_score"], e["output"]) for t, e in graded.tasks.items() if e["score"] < e["max_score"]
+    }
     assert not lost, graded.explain()
     assert graded.results["score"] == 400, graded.explain()
     assert set(graded.tasks) == {"q1.1", "q1.2", "q1.3", "q2.1", "q2.2", "q3.1", "q3.2", "q4.1", "q4.2"}
@@ -65,8 +68,9 @@ def test_a_hidden_test_failure_shows_neither_code_nor_values(grade, tmp_path):
     sub.mkdir(parents=True)
     text = (COURSE / "solutions" / "q1" / "arith.py").read_text()
     # Right on the visible tests' arrays (3x4), wrong on the hidden test's 7-vectors.
-    sub.joinpath("arith.py").write_text(text + "\n\ndef add(a, b):\n    out = np.add(a, b)\n"
-                                        "    return out + 1.0 if np.shape(out) == (7,) else out\n")
+    sub.joinpath("arith.py").write_text(
+        text + "\n\ndef add(a, b):\n    out = np.add(a, b)\n    return out + 1.0 if np.shape(out) == (7,) else out\n"
+    )
     graded = grade(tmp_path / "sub", questions=["q1"])
     entry = graded.tasks["q1.1"]
     assert 0 < entry["score"] < entry["max_score"], graded.explain()

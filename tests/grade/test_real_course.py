@@ -1,4 +1,5 @@
 """The course's real questions in grade mode: the reference solutions earn 100, the untouched stubs 0."""
+
 import json
 import os
 import subprocess
@@ -9,23 +10,43 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def real_questions() -> list[str]:
-    found = [p.name for p in (REPO / "solutions").glob("q*") if (REPO / "assignments" / p.name / "tasks.toml").is_file()]
+    found = [
+        p.name for p in (REPO / "solutions").glob("q*") if (REPO / "assignments" / p.name / "tasks.toml").is_file()
+    ]
     return sorted(found, key=lambda q: int(q[1:]))
 
 
 def grade(target: str, out: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "GRADEKIT_COURSE"}
-    proc = subprocess.run([sys.executable, "-m", "gradekit", "grade", target, "--out", str(out),
-                           "--questions", ",".join(real_questions())], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=3600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gradekit",
+            "grade",
+            target,
+            "--out",
+            str(out),
+            "--questions",
+            ",".join(real_questions()),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return json.loads((out / "results.json").read_text())
 
 
 def test_reference_solutions_score_100_per_question_in_grade_mode(tmp_path):
     results = grade("solutions", tmp_path / "out")
-    lost = [(t["number"], t["score"], t["max_score"], t["output"][:200]) for t in results["tests"]
-            if t["score"] < t["max_score"]]
+    lost = [
+        (t["number"], t["score"], t["max_score"], t["output"][:200])
+        for t in results["tests"]
+        if t["score"] < t["max_score"]
+    ]
     assert not lost, lost
     assert results["score"] == 100 * len(real_questions())
 

@@ -1,4 +1,5 @@
 """Only the expected module files leave a submission, from folders and from archives, safely."""
+
 import io
 import tarfile
 import zipfile
@@ -18,9 +19,15 @@ def test_expected_files_are_the_stub_names_of_each_question():
 
 def test_a_repository_root_gives_its_modules_and_lists_the_rest(tmp_path):
     repo = tmp_path / "repo"
-    for rel, text in {"assignments/q1/arith.py": SOLUTION, "assignments/q1/conftest.py": "x",
-                      "pytest.ini": "[pytest]", "assignments/q1/numpy.py": "", "sitecustomize.py": "",
-                      "evil.pth": "import os", "assignments/q1/test_arith.py": ""}.items():
+    for rel, text in {
+        "assignments/q1/arith.py": SOLUTION,
+        "assignments/q1/conftest.py": "x",
+        "pytest.ini": "[pytest]",
+        "assignments/q1/numpy.py": "",
+        "sitecustomize.py": "",
+        "evil.pth": "import os",
+        "assignments/q1/test_arith.py": "",
+    }.items():
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text(text)
     (repo / "assignments" / "q2").mkdir()
@@ -29,8 +36,14 @@ def test_a_repository_root_gives_its_modules_and_lists_the_rest(tmp_path):
     assert staged.copied == ["assignments/q1/arith.py".split("/", 1)[1]]
     assert (tmp_path / "staged" / "q1" / "arith.py").read_text() == SOLUTION
     assert staged.questions == ["q1"]
-    assert set(staged.ignored) >= {"assignments/q1/conftest.py", "pytest.ini", "assignments/q1/numpy.py",
-                                   "sitecustomize.py", "evil.pth", "assignments/q1/test_arith.py"}
+    assert set(staged.ignored) >= {
+        "assignments/q1/conftest.py",
+        "pytest.ini",
+        "assignments/q1/numpy.py",
+        "sitecustomize.py",
+        "evil.pth",
+        "assignments/q1/test_arith.py",
+    }
     assert any("signal1d.py" in r and "link" in r for r in staged.refused)
     assert not (tmp_path / "staged" / "q2" / "signal1d.py").exists()
 
@@ -42,7 +55,7 @@ def test_zip_with_a_top_folder_and_hostile_members(tmp_path):
         zf.writestr("../escape.py", "x")
         zf.writestr("/abs/q1/arith.py", "x")
         link = zipfile.ZipInfo("alice-hw/q2/signal1d.py")
-        link.external_attr = (0o120777 << 16)
+        link.external_attr = 0o120777 << 16
         zf.writestr(link, "/etc/passwd")
     staged = staging.stage(path, COURSE, tmp_path / "staged")
     assert staged.copied == ["q1/arith.py"]
@@ -54,12 +67,14 @@ def test_zip_with_a_top_folder_and_hostile_members(tmp_path):
 def test_tar_gz_refuses_links_and_caps_sizes(tmp_path):
     path = tmp_path / "sub.tar.gz"
     with tarfile.open(path, "w:gz") as tf:
+
         def add(name, data=b"", **kw):
             info = tarfile.TarInfo(name)
             for k, v in kw.items():
                 setattr(info, k, v)
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
+
         add("assignments/q1/arith.py", SOLUTION.encode())
         add("assignments/q2/signal1d.py", type=tarfile.SYMTYPE, linkname="/etc/shadow")
         add("assignments/q3/distances.py", b"#" * (staging.MAX_MODULE_BYTES + 10))

@@ -5,6 +5,7 @@
 - q1.3 scale speed (20 points, speed target 0.25x numpy's multiply)
 - q1.4 stats (10 points, a function in a second module)
 """
+
 from __future__ import annotations
 
 import json
@@ -69,7 +70,7 @@ def scale(x, k):
     ### END SOLUTION
 '''
 
-STATS = '''
+STATS = """
 import numpy as np
 
 
@@ -77,9 +78,9 @@ def mean(x):
     ### BEGIN SOLUTION
     return float(np.mean(x))
     ### END SOLUTION
-'''
+"""
 
-TESTS = '''
+TESTS = """
 import numpy as np
 import pytest
 
@@ -117,7 +118,7 @@ def test_scale_speed(speed):
 @pytest.mark.task("q1.4")
 def test_mean():
     assert_close(stats.mean([1.0, 2.0, 6.0]), 3.0, name="mean([1, 2, 6])")
-'''
+"""
 
 PYPROJECT = """
 [tool.pytest.ini_options]
@@ -137,6 +138,7 @@ class Course:
         self.write("solutions/q1/arith.py", SOLUTION)
         self.write("solutions/q1/stats.py", STATS)
         from gradekit.release import stubs
+
         for path, text in stubs.generate(self.root).items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)

@@ -1,25 +1,44 @@
 """Do-it-yourself tasks: forbidden calls are caught however the student's code reaches them."""
+
 import pytest
 
 SOLUTION = "def add(a, b):\n    return a + b\n\n"
 
 
-@pytest.mark.parametrize("body, name", [
-    ("    import scipy.signal\n    scipy.signal.convolve2d(np.ones((3, 3)), np.ones((2, 2)))\n",
-     "scipy.signal.convolve2d"),
-    ("    from scipy.signal import correlate2d as c\n    c(np.ones((3, 3)), np.ones((2, 2)))\n",
-     "scipy.signal.correlate2d"),
-    ("    np.convolve(x, [1.0])\n", "numpy.convolve"),
-    ("    import torch\n    torch.nn.functional.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1))\n",
-     "torch.nn.functional.conv2d"),
-    ("    from torch.nn.functional import conv2d as c\n    import torch\n    c(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1))\n",
-     "torch.nn.functional.conv2d"),
-    ("    import torch\n    torch.nn.Conv2d(1, 1, 1)(torch.ones(1, 1, 3, 3))\n", "torch.nn.functional.conv2d"),
-    ("    import torch\n    torch.ops.aten.convolution(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 1, 1), None,"
-     " [1, 1], [0, 0], [1, 1], False, [0, 0], 1)\n", "torch.ops.aten.convolution"),
-    ("    import torch\n    try:\n        torch.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1))\n"
-     "    except Exception:\n        pass\n", "torch.nn.functional.conv2d"),
-], ids=["scipy", "scipy-alias", "numpy", "torch-F", "torch-alias", "nn.Module", "torch.ops", "caught"])
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        (
+            "    import scipy.signal\n    scipy.signal.convolve2d(np.ones((3, 3)), np.ones((2, 2)))\n",
+            "scipy.signal.convolve2d",
+        ),
+        (
+            "    from scipy.signal import correlate2d as c\n    c(np.ones((3, 3)), np.ones((2, 2)))\n",
+            "scipy.signal.correlate2d",
+        ),
+        ("    np.convolve(x, [1.0])\n", "numpy.convolve"),
+        (
+            "    import torch\n    torch.nn.functional.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1))\n",
+            "torch.nn.functional.conv2d",
+        ),
+        (
+            "    from torch.nn.functional import conv2d as c\n    import torch\n    c(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1))\n",
+            "torch.nn.functional.conv2d",
+        ),
+        ("    import torch\n    torch.nn.Conv2d(1, 1, 1)(torch.ones(1, 1, 3, 3))\n", "torch.nn.functional.conv2d"),
+        (
+            "    import torch\n    torch.ops.aten.convolution(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 1, 1), None,"
+            " [1, 1], [0, 0], [1, 1], False, [0, 0], 1)\n",
+            "torch.ops.aten.convolution",
+        ),
+        (
+            "    import torch\n    try:\n        torch.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1))\n"
+            "    except Exception:\n        pass\n",
+            "torch.nn.functional.conv2d",
+        ),
+    ],
+    ids=["scipy", "scipy-alias", "numpy", "torch-F", "torch-alias", "nn.Module", "torch.ops", "caught"],
+)
 def test_forbidden_call_fails_the_task(course, body, name):
     scale = "import numpy as np\n\ndef scale(x, k):\n" + body + "    return np.asarray(x, dtype=float) * k\n"
     sub = course.submission("cheat", arith=SOLUTION + scale)
@@ -30,7 +49,9 @@ def test_forbidden_call_fails_the_task(course, body, name):
 
 
 def test_tests_themselves_may_call_forbidden_functions(course):
-    course.write("assignments/q1/test_ref.py", """
+    course.write(
+        "assignments/q1/test_ref.py",
+        """
         import numpy as np
         import pytest
         import torch
@@ -42,7 +63,8 @@ def test_tests_themselves_may_call_forbidden_functions(course):
         def test_scale_against_torch_reference():
             ref = torch.nn.functional.conv2d(torch.ones(1, 1, 3, 3), torch.full((1, 1, 1, 1), 2.0))
             np.testing.assert_allclose(arith.scale(np.ones(9), 2.0), ref.flatten().numpy())
-        """)
+        """,
+    )
     result = course.run("--against", "solutions", "--task", "q1.2")
     assert result.tasks["q1.2"]["score"] == 30, result.tasks["q1.2"]["output"]
 

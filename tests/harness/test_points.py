@@ -31,8 +31,11 @@ def test_half_done_submission_gets_exactly_its_tasks(course):
 
 
 def test_tests_of_a_task_share_its_points(course):
-    sub = course.submission("partial", arith=course.root.joinpath("solutions/q1/arith.py").read_text()
-                            + "\n\ndef add(a, b):\n    return a + b if a > 0 else 0\n")
+    sub = course.submission(
+        "partial",
+        arith=course.root.joinpath("solutions/q1/arith.py").read_text()
+        + "\n\ndef add(a, b):\n    return a + b if a > 0 else 0\n",
+    )
     result = course.run("--against", str(sub))
     assert scores(result)["q1.1"] == 20
     assert result.tasks["q1.1"]["status"] == "failed"
@@ -65,12 +68,15 @@ def test_import_error_costs_the_module_and_shows_the_error(course):
     result = course.run("--against", str(sub))
     assert scores(result) == {"q1.1": 0, "q1.2": 0, "q1.3": 0, "q1.4": 10}
     assert result.tasks["q1.1"]["output"] == (
-        "importing q1/arith.py failed: IndexError: list index out of range (arith.py, line 2)")
+        "importing q1/arith.py failed: IndexError: list index out of range (arith.py, line 2)"
+    )
     result.stdout.fnmatch_lines(["*x = [[]1, 2[]][[]5[]]*"])  # the student's own line is shown
 
 
 def test_setup_error_and_skip_earn_nothing(course):
-    course.write("assignments/q1/test_extra.py", """
+    course.write(
+        "assignments/q1/test_extra.py",
+        """
         import pytest
 
         @pytest.fixture
@@ -84,7 +90,8 @@ def test_setup_error_and_skip_earn_nothing(course):
         @pytest.mark.task("q1.4")
         def test_skipped():
             pytest.skip("not today")
-        """)
+        """,
+    )
     result = course.run("--against", "solutions")
     # q1.4 now has three tests; only test_mean passes.
     assert abs(scores(result)["q1.4"] - 10 / 3) < 1e-3
@@ -108,24 +115,30 @@ def test_task_option_and_marker_select_one_task(course):
 
 
 def test_unknown_task_id_is_a_usage_error(course):
-    course.write("assignments/q1/test_bad.py", """
+    course.write(
+        "assignments/q1/test_bad.py",
+        """
         import pytest
 
         @pytest.mark.task("q1.9")
         def test_x():
             pass
-        """)
+        """,
+    )
     result = course.run()
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*q1 has no task 'q1.9'*"])
 
 
 def test_verbose_and_tb_options_still_work(course):
-    sub = course.submission("wrong", arith=course.root.joinpath("solutions/q1/arith.py").read_text()
-                            + "\n\ndef add(a, b):\n    return a - b\n")
+    sub = course.submission(
+        "wrong",
+        arith=course.root.joinpath("solutions/q1/arith.py").read_text() + "\n\ndef add(a, b):\n    return a - b\n",
+    )
     result = course.run("--against", str(sub), "-v", "--tb=long")
-    result.stdout.fnmatch_lines(["*test_arith.py::test_add_small FAILED*", "*def test_add_small():*",
-                                 "*AssertionError: add(2, 3) should be 5*"])
+    result.stdout.fnmatch_lines(
+        ["*test_arith.py::test_add_small FAILED*", "*def test_add_small():*", "*AssertionError: add(2, 3) should be 5*"]
+    )
 
 
 def test_bad_against_path_is_a_clear_usage_error(course):

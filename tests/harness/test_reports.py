@@ -1,4 +1,5 @@
 """Every report format a run can write, checked against its schema."""
+
 import csv
 import xml.etree.ElementTree as ET
 
@@ -52,8 +53,17 @@ def test_csv_has_a_row_per_task(course):
     rows = list(csv.DictReader(out.open()))
     assert [r["task"] for r in rows] == ["q1.1", "q1.2", "q1.3", "q1.4"]
     assert [float(r["earned"]) for r in rows] == [40, 30, 20, 10]
-    assert set(rows[0]) == {"question", "task", "title", "earned", "possible", "status", "speed_ratio",
-                            "speed_target", "message"}
+    assert set(rows[0]) == {
+        "question",
+        "task",
+        "title",
+        "earned",
+        "possible",
+        "status",
+        "speed_ratio",
+        "speed_target",
+        "message",
+    }
 
 
 def test_junit_xml_carries_the_task_of_each_test(course):
@@ -65,12 +75,19 @@ def test_junit_xml_carries_the_task_of_each_test(course):
         props = {p.get("name"): p.get("value") for p in case.iter("property")}
         tasks[case.get("name")] = props.get("gradekit_task")
         assert case.find("failure") is not None  # untouched stubs fail everything
-    assert tasks == {"test_add_small": "q1.1", "test_add_negative": "q1.1", "test_scale": "q1.2",
-                     "test_scale_speed": "q1.3", "test_mean": "q1.4"}
+    assert tasks == {
+        "test_add_small": "q1.1",
+        "test_add_negative": "q1.1",
+        "test_scale": "q1.2",
+        "test_scale_speed": "q1.3",
+        "test_mean": "q1.4",
+    }
 
 
 def test_hidden_test_details_never_reach_the_reports(course):
-    course.write("solutions/q1/hidden/test_hidden_add.py", """
+    course.write(
+        "solutions/q1/hidden/test_hidden_add.py",
+        """
         import pytest
         import gradekit
 
@@ -80,7 +97,8 @@ def test_hidden_test_details_never_reach_the_reports(course):
         def test_mean_of_secret_values():
             got = gradekit.submission("q1.stats").mean([7.0, 9.0])
             assert got == 8.0, f"mean([7, 9]) is {got}, expected SECRET-8.0"
-        """)
+        """,
+    )
     sub = course.submission("wrongmean", stats="def mean(x):\n    return 1.0 if len(x) == 2 else sum(x) / len(x)\n")
     out = course.root / "scores.csv"
     result = course.run("--against", str(sub), "--with-hidden", "--gradekit-csv", str(out))

@@ -1,4 +1,5 @@
 """gradekit.testing: the messages students read when numbers differ."""
+
 import numpy as np
 import pytest
 import torch
@@ -53,7 +54,7 @@ def test_assert_equal_shows_both_values():
 def test_numeric_gradient_of_a_known_function():
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
     dout = np.ones_like(x)
-    grad = numeric_gradient(lambda v: v ** 2, x, dout)
+    grad = numeric_gradient(lambda v: v**2, x, dout)
     assert rel_error(grad, 2 * x) < 1e-8
     assert_gradient(2 * x, grad, name="d(x^2)/dx")
     with pytest.raises(AssertionError, match="relative error .* allowed < 1e-06"):

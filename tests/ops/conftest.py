@@ -4,6 +4,7 @@ Every test that needs the kernels takes the `ops` fixture, which FAILS (never sk
 build command when gradekit._C is not built. Tests that take `device` run on "cpu" and on
 "cuda"; the CUDA ones skip only where no GPU is visible.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -18,17 +19,25 @@ def ops():
 
     info = gradekit_ops.build_info()
     if not info["built"]:
-        pytest.fail(f"gradekit._C is not built ({info['error']}): run `{BUILD_COMMAND}` in the repository",
-                    pytrace=False)
+        pytest.fail(
+            f"gradekit._C is not built ({info['error']}): run `{BUILD_COMMAND}` in the repository", pytrace=False
+        )
     return gradekit_ops
 
 
-@pytest.fixture(params=["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
-    not torch.cuda.is_available(), reason="no CUDA device visible"))])
+@pytest.fixture(
+    params=[
+        "cpu",
+        pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device visible")),
+    ]
+)
 def device(request, ops) -> str:
     if request.param == "cuda" and not ops.build_info()["cuda"]:
-        pytest.fail("a CUDA device is visible but gradekit._C was built without CUDA kernels: "
-                    f"rebuild with `GRADEKIT_CUDA=1 {BUILD_COMMAND}`", pytrace=False)
+        pytest.fail(
+            "a CUDA device is visible but gradekit._C was built without CUDA kernels: "
+            f"rebuild with `GRADEKIT_CUDA=1 {BUILD_COMMAND}`",
+            pytrace=False,
+        )
     return request.param
 
 
@@ -43,7 +52,8 @@ def _assert_close(actual: torch.Tensor, expected: torch.Tensor, *, what: str = "
     rtol = tol["rtol"] if rtol is None else rtol
     atol = tol["atol"] if atol is None else atol
     assert tuple(actual.shape) == tuple(expected.shape), (
-        f"{what}: shape {tuple(actual.shape)}, expected {tuple(expected.shape)}")
+        f"{what}: shape {tuple(actual.shape)}, expected {tuple(expected.shape)}"
+    )
     assert actual.dtype == expected.dtype, f"{what}: dtype {actual.dtype}, expected {expected.dtype}"
     a, e = actual.detach().double().cpu(), expected.detach().double().cpu()
     both_nan = a.isnan() & e.isnan()
@@ -54,7 +64,8 @@ def _assert_close(actual: torch.Tensor, expected: torch.Tensor, *, what: str = "
         index = tuple(int(v) for v in torch.unravel_index(torch.tensor(i), a.shape))
         raise AssertionError(
             f"{what}: worst element at {index}: got {a.flatten()[i].item()!r}, expected {e.flatten()[i].item()!r} "
-            f"(|diff| {abs(a.flatten()[i] - e.flatten()[i]).item():.3g} exceeds atol={atol:g} + rtol={rtol:g} * |expected|)")
+            f"(|diff| {abs(a.flatten()[i] - e.flatten()[i]).item():.3g} exceeds atol={atol:g} + rtol={rtol:g} * |expected|)"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,23 @@
 """Smoke test of the kernel benchmark: it runs and writes every field (timings are not judged)."""
+
 from __future__ import annotations
 
 import json
 
-ROW_FIELDS = {"op", "layer", "shape", "args", "passes", "torch_ms", "gradekit_ms", "ratio", "goal", "met",
-              "max_abs_diff", "repeats"}
+ROW_FIELDS = {
+    "op",
+    "layer",
+    "shape",
+    "args",
+    "passes",
+    "torch_ms",
+    "gradekit_ms",
+    "ratio",
+    "goal",
+    "met",
+    "max_abs_diff",
+    "repeats",
+}
 HEADER_FIELDS = {"date", "device", "cpu", "cores", "torch", "torch_threads", "gradekit_build", "load_average"}
 
 

@@ -1,4 +1,5 @@
 """What the build compiled, and that every op has the kernels and registrations the build claims."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,19 @@ import pytest
 import torch
 
 CSRC = Path(__file__).resolve().parents[2] / "csrc" / "ops"
-OPS = ["conv2d", "conv2d_backward_input", "conv2d_backward_weight", "max_pool2d", "max_pool2d_backward",
-       "min_pool2d", "min_pool2d_backward", "avg_pool2d", "avg_pool2d_backward", "lrn", "lrn_backward"]
+OPS = [
+    "conv2d",
+    "conv2d_backward_input",
+    "conv2d_backward_weight",
+    "max_pool2d",
+    "max_pool2d_backward",
+    "min_pool2d",
+    "min_pool2d_backward",
+    "avg_pool2d",
+    "avg_pool2d_backward",
+    "lrn",
+    "lrn_backward",
+]
 
 
 @pytest.mark.parametrize("op", ["conv2d", "pool2d", "lrn"])
@@ -34,7 +46,8 @@ def test_kernels_registered_as_the_build_says(ops, op):
     assert has(f"gradekit::{op}", "CPU"), f"gradekit::{op} has no CPU kernel"
     cuda = ops.build_info()["cuda"]
     assert has(f"gradekit::{op}", "CUDA") == cuda, (
-        f"gradekit::{op} CUDA kernel registered: {has(f'gradekit::{op}', 'CUDA')}, build_info cuda: {cuda}")
+        f"gradekit::{op} CUDA kernel registered: {has(f'gradekit::{op}', 'CUDA')}, build_info cuda: {cuda}"
+    )
 
 
 def test_fake_kernels_give_shapes_without_computing(ops):

@@ -1,4 +1,5 @@
 """gradekit.ops.conv2d against torch.nn.functional.conv2d, and its TensorFlow-style SAME padding."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,11 +39,17 @@ CASES = [
 def _inputs(rand, case, dtype, device):
     n, c, h, w, o, k, stride, padding, dilation, groups = case
     kh, kw = (k, k) if isinstance(k, int) else k
-    return (rand(n, c, h, w, dtype=dtype, device=device), rand(o, c // groups, kh, kw, dtype=dtype, device=device),
-            rand(o, dtype=dtype, device=device), dict(stride=stride, padding=padding, dilation=dilation, groups=groups))
+    return (
+        rand(n, c, h, w, dtype=dtype, device=device),
+        rand(o, c // groups, kh, kw, dtype=dtype, device=device),
+        rand(o, dtype=dtype, device=device),
+        dict(stride=stride, padding=padding, dilation=dilation, groups=groups),
+    )
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: "x".join(map(str, c[:4])) + f"-o{c[4]}-k{c[5]}-s{c[6]}-p{c[7]}-d{c[8]}-g{c[9]}")
+@pytest.mark.parametrize(
+    "case", CASES, ids=lambda c: "x".join(map(str, c[:4])) + f"-o{c[4]}-k{c[5]}-s{c[6]}-p{c[7]}-d{c[8]}-g{c[9]}"
+)
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
 def test_forward_matches_torch(ops, device, rand, assert_close, case, dtype):
     x, w, b, kw = _inputs(rand, case, dtype, device)
@@ -70,7 +77,8 @@ def test_gradcheck(ops, device, rand):
         b = rand(4, device=device).requires_grad_()
         assert torch.autograd.gradcheck(
             lambda *t: ops.conv2d(*t, stride=stride, padding=padding, dilation=dilation, groups=groups),  # noqa: B023
-            (x, w, b))  # gradcheck calls the lambda within this iteration
+            (x, w, b),
+        )  # gradcheck calls the lambda within this iteration
 
 
 def test_noncontiguous_inputs(ops, device, rand, assert_close):
@@ -95,7 +103,9 @@ def _tf_same_reference(x, w, stride):
 
 
 # The classic example: a 5x5 input and a 3x3 kernel.
-@pytest.mark.parametrize("stride, padding, out_size", [(1, "valid", 3), (1, "same", 5), (2, "valid", 2), (2, "same", 3)])
+@pytest.mark.parametrize(
+    "stride, padding, out_size", [(1, "valid", 3), (1, "same", 5), (2, "valid", 2), (2, "same", 3)]
+)
 def test_same_and_valid_classic(ops, device, rand, assert_close, stride, padding, out_size):
     x, w = rand(1, 1, 5, 5, device=device), rand(1, 1, 3, 3, device=device)
     out = ops.conv2d(x, w, stride=stride, padding=padding)
@@ -109,17 +119,31 @@ def test_same_and_valid_classic(ops, device, rand, assert_close, stride, padding
 def test_same_asymmetric_padding(ops, device, rand, assert_close, size, kernel, stride):
     x, w = rand(1, 2, size, size, device=device), rand(2, 2, kernel, kernel, device=device)
     out = ops.conv2d(x, w, stride=stride, padding="same")
-    assert out.shape[2:] == ((size + stride - 1) // stride,) * 2, f"SAME output must be ceil(size/stride), got {tuple(out.shape)}"
+    assert out.shape[2:] == ((size + stride - 1) // stride,) * 2, (
+        f"SAME output must be ceil(size/stride), got {tuple(out.shape)}"
+    )
     assert_close(out, _tf_same_reference(x, w, stride), what=f"SAME size={size} kernel={kernel} stride={stride}")
     x.requires_grad_()
     assert torch.autograd.gradcheck(lambda t: ops.conv2d(t, w, stride=stride, padding="same"), (x,))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(n=st.integers(1, 3), cg=st.integers(1, 4), groups=st.integers(1, 3), og=st.integers(1, 4),
-       h=st.integers(1, 12), w=st.integers(1, 12), kh=st.integers(1, 4), kw=st.integers(1, 4),
-       sh=st.integers(1, 3), sw=st.integers(1, 3), ph=st.integers(0, 2), pw=st.integers(0, 2),
-       dh=st.integers(1, 2), dw=st.integers(1, 2))
+@given(
+    n=st.integers(1, 3),
+    cg=st.integers(1, 4),
+    groups=st.integers(1, 3),
+    og=st.integers(1, 4),
+    h=st.integers(1, 12),
+    w=st.integers(1, 12),
+    kh=st.integers(1, 4),
+    kw=st.integers(1, 4),
+    sh=st.integers(1, 3),
+    sw=st.integers(1, 3),
+    ph=st.integers(0, 2),
+    pw=st.integers(0, 2),
+    dh=st.integers(1, 2),
+    dw=st.integers(1, 2),
+)
 def test_random_configurations(ops, rand, assert_close, n, cg, groups, og, h, w, kh, kw, sh, sw, ph, pw, dh, dw):
     # A kernel that does not fit the padded input is an error (test_errors covers it).
     assume((kh - 1) * dh + 1 <= h + 2 * ph and (kw - 1) * dw + 1 <= w + 2 * pw)

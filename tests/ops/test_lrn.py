@@ -1,4 +1,5 @@
 """gradekit.ops.lrn: the AlexNet paper's formula and torch's convention."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,10 @@ def _alexnet_formula(x: torch.Tensor, size: int, alpha: float, beta: float, k: f
     return out
 
 
-@pytest.mark.parametrize("size, alpha, beta, k", [(5, 1e-4, 0.75, 2.0), (3, 0.5, 0.75, 1.0), (1, 0.2, 0.5, 1.0),
-                                                  (7, 0.1, 1.0, 0.5), (5, 0.3, 0.6, 2.0)])
+@pytest.mark.parametrize(
+    "size, alpha, beta, k",
+    [(5, 1e-4, 0.75, 2.0), (3, 0.5, 0.75, 1.0), (1, 0.2, 0.5, 1.0), (7, 0.1, 1.0, 0.5), (5, 0.3, 0.6, 2.0)],
+)
 def test_alexnet_convention_matches_the_paper(ops, device, rand, assert_close, size, alpha, beta, k):
     x = rand(2, 7, 3, 5)  # 7 channels: windows clipped at both ends
     out = ops.lrn(x.to(device), size, alpha, beta, k, "alexnet")
@@ -34,7 +37,9 @@ def test_alexnet_convention_matches_the_paper(ops, device, rand, assert_close, s
 
 def test_alexnet_defaults_are_the_paper(ops, rand, assert_close):
     x = rand(1, 6, 2, 3)
-    assert_close(ops.lrn(x), _alexnet_formula(x, 5, 1e-4, 0.75, 2.0), what="lrn() defaults: size=5 alpha=1e-4 beta=0.75 k=2")
+    assert_close(
+        ops.lrn(x), _alexnet_formula(x, 5, 1e-4, 0.75, 2.0), what="lrn() defaults: size=5 alpha=1e-4 beta=0.75 k=2"
+    )
 
 
 # Even sizes included: torch pads size//2 channels before and (size-1)//2 after.
@@ -44,8 +49,12 @@ def test_alexnet_defaults_are_the_paper(ops, rand, assert_close):
 def test_torch_convention_matches_torch(ops, device, rand, assert_close, size, beta, dtype):
     x = rand(2, 17, 5, 7, dtype=dtype, device=device) * 3
     expected = F.local_response_norm(x, size, 1e-2, beta, 1.0)
-    assert_close(ops.lrn(x, size, 1e-2, beta, 1.0, "torch"), expected, what=f"lrn torch size={size} beta={beta}",
-                 **({"rtol": 1e-5, "atol": 1e-6} if dtype == torch.float32 else {}))
+    assert_close(
+        ops.lrn(x, size, 1e-2, beta, 1.0, "torch"),
+        expected,
+        what=f"lrn torch size={size} beta={beta}",
+        **({"rtol": 1e-5, "atol": 1e-6} if dtype == torch.float32 else {}),
+    )
 
 
 @pytest.mark.parametrize("convention, size", [("alexnet", 5), ("alexnet", 3), ("torch", 4), ("torch", 5)])
@@ -60,7 +69,10 @@ def test_backward_matches_torch_on_a_large_input(ops, device, rand, assert_close
     # Many channels and pixels: the sliding window runs long and blocks split the pixels.
     x = rand(2, 96, 17, 19, device=device)
     grads = []
-    for fn in (lambda t: ops.lrn(t, size, 1e-2, 0.75, 2.0, "torch"), lambda t: F.local_response_norm(t, size, 1e-2, 0.75, 2.0)):
+    for fn in (
+        lambda t: ops.lrn(t, size, 1e-2, 0.75, 2.0, "torch"),
+        lambda t: F.local_response_norm(t, size, 1e-2, 0.75, 2.0),
+    ):
         leaf = x.clone().requires_grad_()
         out = fn(leaf)
         out.backward(out.detach().cos())
@@ -69,12 +81,23 @@ def test_backward_matches_torch_on_a_large_input(ops, device, rand, assert_close
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(n=st.integers(1, 2), c=st.integers(1, 20), h=st.integers(1, 6), w=st.integers(1, 6), size=st.integers(1, 9),
-       alpha=st.floats(1e-4, 2.0), beta=st.floats(0.1, 1.5), k=st.floats(0.5, 3.0))
+@given(
+    n=st.integers(1, 2),
+    c=st.integers(1, 20),
+    h=st.integers(1, 6),
+    w=st.integers(1, 6),
+    size=st.integers(1, 9),
+    alpha=st.floats(1e-4, 2.0),
+    beta=st.floats(0.1, 1.5),
+    k=st.floats(0.5, 3.0),
+)
 def test_random_configurations(ops, rand, assert_close, n, c, h, w, size, alpha, beta, k):
     x = rand(n, c, h, w)
-    assert_close(ops.lrn(x, size, alpha, beta, k, "torch"), F.local_response_norm(x, size, alpha, beta, k),
-                 what=f"size={size} alpha={alpha} beta={beta} k={k}")
+    assert_close(
+        ops.lrn(x, size, alpha, beta, k, "torch"),
+        F.local_response_norm(x, size, alpha, beta, k),
+        what=f"size={size} alpha={alpha} beta={beta} k={k}",
+    )
 
 
 def test_noncontiguous_input(ops, device, rand, assert_close):

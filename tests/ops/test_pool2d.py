@@ -1,4 +1,5 @@
 """gradekit.ops max/avg/min_pool2d against torch (min pool against -max_pool2d(-x))."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,7 +41,9 @@ def test_forward_matches_torch(ops, device, rand, assert_close, op, case, dtype)
     out = getattr(ops, op)(xl, k, s, p)
     assert_close(out, expected, what=f"{op} channels_last")
     if shape[1] > 1 and out.shape[2] * out.shape[3] > 1:  # otherwise both layouts are the same
-        assert out.is_contiguous(memory_format=torch.channels_last), f"{op}: a channels_last input gives a channels_last output"
+        assert out.is_contiguous(memory_format=torch.channels_last), (
+            f"{op}: a channels_last input gives a channels_last output"
+        )
 
 
 @pytest.mark.parametrize("op", list(REFERENCES))
@@ -62,7 +65,7 @@ def test_backward_matches_torch(ops, device, rand, assert_close, op, case, chann
 @pytest.mark.parametrize("op", list(REFERENCES))
 def test_gradcheck(ops, device, rand, op):
     # Distinct values keep max/min picks away from ties, where the gradient is not defined.
-    x = (torch.randperm(2 * 3 * 7 * 6, generator=torch.Generator().manual_seed(0)).double() / 10)
+    x = torch.randperm(2 * 3 * 7 * 6, generator=torch.Generator().manual_seed(0)).double() / 10
     x = x.view(2, 3, 7, 6).to(device).requires_grad_()
     for k, s, p in [(3, 2, 1), ((2, 3), 1, (1, 0))]:
         # gradcheck calls the lambda within this iteration, with this iteration's k, s, p
@@ -107,9 +110,20 @@ def test_noncontiguous_input(ops, device, rand, assert_close):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(op=st.sampled_from(list(REFERENCES)), n=st.integers(1, 3), c=st.integers(1, 6), h=st.integers(1, 14),
-       w=st.integers(1, 14), kh=st.integers(1, 5), kw=st.integers(1, 5), sh=st.integers(1, 4), sw=st.integers(1, 4),
-       ph=st.integers(0, 2), pw=st.integers(0, 2), channels_last=st.booleans())
+@given(
+    op=st.sampled_from(list(REFERENCES)),
+    n=st.integers(1, 3),
+    c=st.integers(1, 6),
+    h=st.integers(1, 14),
+    w=st.integers(1, 14),
+    kh=st.integers(1, 5),
+    kw=st.integers(1, 5),
+    sh=st.integers(1, 4),
+    sw=st.integers(1, 4),
+    ph=st.integers(0, 2),
+    pw=st.integers(0, 2),
+    channels_last=st.booleans(),
+)
 def test_random_configurations(ops, rand, assert_close, op, n, c, h, w, kh, kw, sh, sw, ph, pw, channels_last):
     # torch's limits: padding at most half the window, the window inside the padded input.
     assume(2 * ph <= kh and 2 * pw <= kw and kh <= h + 2 * ph and kw <= w + 2 * pw)

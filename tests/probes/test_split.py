@@ -6,6 +6,7 @@ pull in). gradekit.checks.* runs in the test process only: nothing defined there
 question's tests may only import gradekit.probes.qN / gradekit.checks.qN modules that exist (the
 convention of docs/authoring.md), and the recorded tests_sha256 covers both folders.
 """
+
 import ast
 import importlib
 import inspect
@@ -38,9 +39,13 @@ def modules_of(package):
 
 def own_public_callables(module):
     """(name, object) of the public functions and classes defined in ``module`` itself (not imported)."""
-    return [(name, obj) for name, obj in vars(module).items()
-            if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
-            and obj.__module__ == module.__name__]
+    return [
+        (name, obj)
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
+        and obj.__module__ == module.__name__
+    ]
 
 
 def test_every_public_function_of_probes_is_a_registered_probe():
@@ -53,13 +58,18 @@ def test_every_public_function_of_probes_is_a_registered_probe():
                 not_probes.append(f"{module.__name__}.{name}")
             else:
                 assert f"{module.__name__}.{name}" in gradekit.probes.REGISTRY
-    assert not not_probes, (f"{not_probes} are not @probe functions: trusted references and assertions "
-                            "belong in gradekit/checks/qN.py")
+    assert not not_probes, (
+        f"{not_probes} are not @probe functions: trusted references and assertions belong in gradekit/checks/qN.py"
+    )
 
 
 def test_nothing_in_checks_is_a_probe():
-    probes_here = [f"{module.__name__}.{name}" for module in modules_of(gradekit.checks)
-                   for name, obj in own_public_callables(module) if hasattr(obj, "__gradekit_probe__")]
+    probes_here = [
+        f"{module.__name__}.{name}"
+        for module in modules_of(gradekit.checks)
+        for name, obj in own_public_callables(module)
+        if hasattr(obj, "__gradekit_probe__")
+    ]
     assert not probes_here, f"{probes_here} are probes: they run in the worker and belong in gradekit/probes/qN.py"
     assert not [name for name in gradekit.probes.REGISTRY if name.startswith("gradekit.checks")]
 
@@ -80,17 +90,22 @@ def gradekit_imports(path: Path) -> set[str]:
 def test_probe_modules_do_not_import_checks():
     sources = sorted((PACKAGE / "probes").glob("*.py"))
     assert sources
-    offenders = [str(f.relative_to(ROOT)) for f in sources
-                 if any(m == "gradekit.checks" or m.startswith("gradekit.checks.") for m in gradekit_imports(f))]
+    offenders = [
+        str(f.relative_to(ROOT))
+        for f in sources
+        if any(m == "gradekit.checks" or m.startswith("gradekit.checks.") for m in gradekit_imports(f))
+    ]
     assert not offenders, f"{offenders} import gradekit.checks; probes are what the worker loads and must not"
 
 
 def test_loading_every_probe_module_leaves_checks_unloaded():
     """What the worker does (import probe modules by name) brings no trusted check in, even indirectly."""
     names = [m.__name__ for m in modules_of(gradekit.probes)]
-    code = ("import importlib, sys\n"
-            f"for name in {names!r}: importlib.import_module(name)\n"
-            "print(sorted(m for m in sys.modules if m == 'gradekit.checks' or m.startswith('gradekit.checks.')))")
+    code = (
+        "import importlib, sys\n"
+        f"for name in {names!r}: importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m == 'gradekit.checks' or m.startswith('gradekit.checks.')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -112,8 +127,9 @@ def test_every_question_module_the_tests_import_exists(layer):
             if parts[:2] == ["gradekit", layer] and len(parts) >= 3 and parts[2].startswith("q"):
                 where = PACKAGE / layer / f"{parts[2]}.py"
                 if not where.is_file():
-                    missing.append(f"{f.relative_to(ROOT)} imports gradekit.{layer}.{parts[2]}: create "
-                                   f"{where.relative_to(ROOT)}")
+                    missing.append(
+                        f"{f.relative_to(ROOT)} imports gradekit.{layer}.{parts[2]}: create {where.relative_to(ROOT)}"
+                    )
     assert not missing, "\n".join(missing)
 
 

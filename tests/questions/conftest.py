@@ -2,6 +2,7 @@
 
 A fresh process per run keeps each target's modules apart, exactly as a student or CI would run it.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,16 +18,37 @@ REPO = Path(__file__).resolve().parents[2]
 
 def question_ids() -> list[str]:
     """Questions that have both a solution and a task table."""
-    found = [p.name for p in (REPO / "solutions").glob("q*") if (REPO / "assignments" / p.name / "tasks.toml").is_file()]
+    found = [
+        p.name for p in (REPO / "solutions").glob("q*") if (REPO / "assignments" / p.name / "tasks.toml").is_file()
+    ]
     return sorted(found, key=lambda q: int(q[1:]))
 
 
-def run_question(question: str, against: str | Path, out_dir: Path, *, hidden: bool = True,
-                 tasks: list[str] | None = None, timeout: float = 900) -> dict[str, dict]:
+def run_question(
+    question: str,
+    against: str | Path,
+    out_dir: Path,
+    *,
+    hidden: bool = True,
+    tasks: list[str] | None = None,
+    timeout: float = 900,
+) -> dict[str, dict]:
     """Grade ``question`` against ``against``; return {task id: gradescope test entry}."""
     report = out_dir / f"{question}-results.json"
-    args = [sys.executable, "-m", "pytest", f"assignments/{question}", "--against", str(against),
-            "--gradekit-json", str(report), "-q", "-p", "no:cacheprovider", "--no-header"]
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        f"assignments/{question}",
+        "--against",
+        str(against),
+        "--gradekit-json",
+        str(report),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--no-header",
+    ]
     if hidden:
         args.append("--with-hidden")
     for task in tasks or []:
@@ -34,8 +56,10 @@ def run_question(question: str, against: str | Path, out_dir: Path, *, hidden: b
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env)
     if not report.is_file():
-        pytest.fail(f"pytest wrote no report for {question} against {against} (exit {proc.returncode}):\n"
-                    f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        pytest.fail(
+            f"pytest wrote no report for {question} against {against} (exit {proc.returncode}):\n"
+            f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     data = json.loads(report.read_text())
     entries = {t["number"]: t for t in data["tests"]}
     entries["_output"] = proc.stdout

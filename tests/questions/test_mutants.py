@@ -9,6 +9,7 @@ A mutant is a file ``mutants/qN/<name>.py`` with a docstring saying what is wron
 followed by replacement definitions. The runner copies solutions/qN, appends the mutant's source to
 MODULE (later definitions win) and grades the copy with the visible and hidden tests.
 """
+
 import ast
 import shutil
 
@@ -30,7 +31,9 @@ def test_mutant_loses_exactly_its_tasks(mutant, grade_question, tmp_path):
     assert "MODULE" in meta and "LOSES" in meta, f"{mutant.name} must define MODULE and LOSES"
     repo = mutant.parents[4]  # <repo>/tests/questions/mutants/qN/<name>.py
     sub = tmp_path / "submission"
-    shutil.copytree(repo / "solutions" / question, sub / question, ignore=shutil.ignore_patterns("hidden", "__pycache__"))
+    shutil.copytree(
+        repo / "solutions" / question, sub / question, ignore=shutil.ignore_patterns("hidden", "__pycache__")
+    )
     target = sub / question / f"{meta['MODULE']}.py"
     assert target.is_file(), f"{mutant.name}: solutions/{question}/{meta['MODULE']}.py does not exist"
     target.write_text(target.read_text() + "\n\n# --- mutant ---\n" + mutant.read_text())
@@ -42,4 +45,5 @@ def test_mutant_loses_exactly_its_tasks(mutant, grade_question, tmp_path):
             assert t["score"] == 0, f"mutant {mutant.stem} should lose all of {tid} but earns {t['score']}"
         else:
             assert t["score"] == t["max_score"], (
-                f"mutant {mutant.stem} should not touch {tid} but it earns {t['score']}/{t['max_score']}: {t['output']}")
+                f"mutant {mutant.stem} should not touch {tid} but it earns {t['score']}/{t['max_score']}: {t['output']}"
+            )

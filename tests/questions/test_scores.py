@@ -3,8 +3,11 @@
 
 def test_solutions_score_full_points(question, grade_question):
     results = grade_question(question, "solutions")
-    lost = {tid: (t["score"], t["max_score"], t["output"]) for tid, t in results.items()
-            if tid != "_output" and t["score"] < t["max_score"]}
+    lost = {
+        tid: (t["score"], t["max_score"], t["output"])
+        for tid, t in results.items()
+        if tid != "_output" and t["score"] < t["max_score"]
+    }
     assert not lost, f"the reference solution of {question} loses points: {lost}\n{results['_output'][-4000:]}"
 
 

@@ -8,6 +8,7 @@ the fixture course's reference solution, so everything but the cheat is correct.
 ``{{OUT}}``, ``{{PORT}}`` and ``{{SECRET_FILE}}`` in that code are replaced by the real paths and
 port, as a student who knew the grader's layout would write them.
 """
+
 from __future__ import annotations
 
 import ast
@@ -19,8 +20,14 @@ CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
 def load_case(path: Path) -> dict:
     """The case's module-level constants (QUESTION, MODULE, ATTACKED, KEEPS, ...) and its code."""
     tree = ast.parse(path.read_text())
-    spec = {"TIMEOUT": 10, "EXTRA": {}, "IGNORED": [], "KEEPS": [], "code": path.read_text(),
-            "doc": ast.get_docstring(tree) or ""}
+    spec = {
+        "TIMEOUT": 10,
+        "EXTRA": {},
+        "IGNORED": [],
+        "KEEPS": [],
+        "code": path.read_text(),
+        "doc": ast.get_docstring(tree) or "",
+    }
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id

@@ -1,4 +1,5 @@
 """Every cheat in cases/ scores 0 on the task it attacks, in grade mode, and costs nothing else."""
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,9 @@ def test_attack_earns_nothing_and_costs_nothing_else(case, tmp_path, local_serve
     secret = home / ".config" / "grader-token"
     secret.parent.mkdir(parents=True)
     secret.write_text("s3cret")
-    sub = build_submission(spec, tmp_path / "submission",
-                           {"COURSE": COURSE, "OUT": out, "PORT": local_server, "SECRET_FILE": secret})
+    sub = build_submission(
+        spec, tmp_path / "submission", {"COURSE": COURSE, "OUT": out, "PORT": local_server, "SECRET_FILE": secret}
+    )
     env = {"HOME": str(home), "GRADEKIT_REDTEAM_TOKEN": "s3cret", "GRADEKIT_MEMORY_MB": "1024"}
     graded = run_grade(sub, out, questions=[spec["QUESTION"]], timeout=spec["TIMEOUT"], env=env)
     assert graded.returncode == 0, graded.explain()

@@ -1,5 +1,6 @@
 """gradekit.sandbox.parent.launch's bubblewrap command line when the kit lies under a hidden folder, as in a course
 cloned under /tmp (end to end, tests/grade/test_real_course.py covers it wherever CI clones)."""
+
 from pathlib import Path
 
 from gradekit.sandbox.parent import launch as sandbox
@@ -7,7 +8,7 @@ from gradekit.sandbox.parent import launch as sandbox
 
 def _dirs_made_before_binding(argv: list[str], target: Path) -> list[str]:
     bind = next(i for i in range(len(argv) - 2) if argv[i] == "--ro-bind" and argv[i + 2] == str(target))
-    return [argv[i + 3] for i in range(bind - 3) if argv[i:i + 3] == ["--perms", "0755", "--dir"]]
+    return [argv[i + 3] for i in range(bind - 3) if argv[i : i + 3] == ["--perms", "0755", "--dir"]]
 
 
 def test_folders_between_the_tmp_mount_and_the_kit_are_made_readable(monkeypatch, tmp_path):
@@ -17,8 +18,9 @@ def test_folders_between_the_tmp_mount_and_the_kit_are_made_readable(monkeypatch
     kit = clone / "gradekit"
     kit.mkdir(parents=True)
     monkeypatch.setattr(sandbox, "_python_paths", lambda: [kit])
-    argv = sandbox._bwrap_argv("bwrap", tmp_path / "staged", [clone], sandbox.Limits(), privileged=True,
-                               switch_uid=True)
+    argv = sandbox._bwrap_argv(
+        "bwrap", tmp_path / "staged", [clone], sandbox.Limits(), privileged=True, switch_uid=True
+    )
     # Without them bubblewrap makes these folders itself, mode 0700, and the worker's uid cannot
     # reach the kit that its zygote started importing as root.
     expected = [str(p) for p in reversed(kit.parents) if Path("/tmp") in p.parents]

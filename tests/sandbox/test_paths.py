@@ -1,10 +1,13 @@
 """The path checks and limits both ends of a request share (gradekit.sandbox.paths)."""
+
 import pytest
 
 from gradekit.sandbox import paths, wire
 
 
-@pytest.mark.parametrize("rel, expected", [("a.png", "a.png"), ("figs/./a.png", "figs/a.png"), ("figs//a.png", "figs/a.png")])
+@pytest.mark.parametrize(
+    "rel, expected", [("a.png", "a.png"), ("figs/./a.png", "figs/a.png"), ("figs//a.png", "figs/a.png")]
+)
 def test_relative_paths_inside_their_folder_are_kept(rel, expected):
     assert paths.safe_rel(rel) == expected
 
@@ -15,8 +18,9 @@ def test_empty_absolute_and_escaping_paths_are_refused(rel):
         paths.safe_rel(rel)
 
 
-@pytest.mark.parametrize("name, expected", [("out.png", "out.png"), ("a/b", "a_b"), ("", "path"), ("..", "path"),
-                                            ("x\0y", "x_y")])
+@pytest.mark.parametrize(
+    "name, expected", [("out.png", "out.png"), ("a/b", "a_b"), ("", "path"), ("..", "path"), ("x\0y", "x_y")]
+)
 def test_names_never_carry_a_path(name, expected):
     assert paths.safe_name(name) == expected
 

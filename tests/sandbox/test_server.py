@@ -3,6 +3,7 @@
 End-to-end grading tests (tests/grade) run it inside bubblewrap; these call ``Server.handle``
 directly with requests encoded as the parent encodes them, to pin down each operation's reply.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +16,7 @@ from gradekit.sandbox import wire
 from gradekit.sandbox.worker import server as server_module
 from gradekit.sandbox.worker.server import Server
 
-STUDENT = '''
+STUDENT = """
 import numpy as np
 
 
@@ -41,7 +42,7 @@ class Box:
 
     def __getitem__(self, i):
         return self.items[i]
-'''
+"""
 
 
 @pytest.fixture
@@ -64,6 +65,7 @@ class Ref:
 
 def request(server, op, *args, paths=()):
     """Encode ``args`` as the parent does (refs by handle, path arguments as path nodes) and handle it."""
+
     def on_object(value):
         return {"~": "ref", "id": value.id}
 

@@ -1,4 +1,5 @@
 """Which audited operations the worker's tamper watch blames on the submission (gradekit.sandbox.worker.tamper)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -6,10 +7,10 @@ import sys
 
 import pytest
 
-from gradekit.sandbox.worker import tamper
 from gradekit.harness import importer as under_test
+from gradekit.sandbox.worker import tamper
 
-STUDENT = '''
+STUDENT = """
 import sys
 
 def direct():
@@ -21,7 +22,7 @@ def through(library):
 def importing(name):
     __import__(name)
     return sys.modules[name].FRAME
-'''
+"""
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """What crosses between the grading parent and a worker: plain data survives, nothing else gets through."""
+
 import pickle
 import socket
 
@@ -18,10 +19,27 @@ def roundtrip(value):
     return wire.decode(msg["value"], got, on_ref=lambda node: ("ref", node["id"]))
 
 
-@pytest.mark.parametrize("value", [
-    None, True, 3, -2**70, 2.5, float("inf"), "text", b"\x00bytes", (1, (2, [3])), {"a": 1, (1, 2): [None]},
-    {1, 2}, frozenset({"x"}), slice(1, None, 2), Ellipsis, 1 + 2j, [np.float32(1.5), np.int64(-3)],
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        3,
+        -(2**70),
+        2.5,
+        float("inf"),
+        "text",
+        b"\x00bytes",
+        (1, (2, [3])),
+        {"a": 1, (1, 2): [None]},
+        {1, 2},
+        frozenset({"x"}),
+        slice(1, None, 2),
+        Ellipsis,
+        1 + 2j,
+        [np.float32(1.5), np.int64(-3)],
+    ],
+)
 def test_plain_values_come_back_equal_and_of_the_same_type(value):
     got = roundtrip(value)
     assert got == value and type(got) is type(value)
@@ -66,6 +84,7 @@ def test_object_arrays_and_pickles_are_refused():
     tree, blobs = wire.encode(np.zeros(2), on_object=None)
     with pytest.raises(wire.WireError):  # an .npy holding a pickled object array
         import io
+
         buf = io.BytesIO()
         np.save(buf, np.array([object()], dtype=object), allow_pickle=True)
         wire.decode(tree, [buf.getvalue()])

@@ -16,6 +16,7 @@ processes, core dumps off). When grading runs as root the worker drops to a uid 
 (``worker_uid``), unique to this grading, so it can neither signal nor read anything of root's,
 its process count is limited, and every process it leaves behind can be killed by uid.
 """
+
 from __future__ import annotations
 
 import functools
@@ -71,9 +72,24 @@ def bwrap_path() -> str | None:
     if exe is None:
         return None
     try:
-        probe = subprocess.run([exe, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                                "--unshare-pid", "--unshare-net", "--die-with-parent", "true"],
-                               capture_output=True, timeout=30)
+        probe = subprocess.run(
+            [
+                exe,
+                "--ro-bind",
+                "/",
+                "/",
+                "--dev",
+                "/dev",
+                "--proc",
+                "/proc",
+                "--unshare-pid",
+                "--unshare-net",
+                "--die-with-parent",
+                "true",
+            ],
+            capture_output=True,
+            timeout=30,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return exe if probe.returncode == 0 else None
@@ -104,8 +120,15 @@ def worker_uid() -> int | None:
 
 def clean_env(home: str, tmp: str) -> dict[str, str]:
     env = {k: os.environ[k] for k in _KEEP_ENV if k in os.environ}
-    env.update(HOME=home, TMPDIR=tmp, PATH="/usr/local/bin:/usr/bin:/bin", PYTHONHASHSEED="0",
-               PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", LANG=env.get("LANG", "C.UTF-8"))
+    env.update(
+        HOME=home,
+        TMPDIR=tmp,
+        PATH="/usr/local/bin:/usr/bin:/bin",
+        PYTHONHASHSEED="0",
+        PYTHONDONTWRITEBYTECODE="1",
+        MPLBACKEND="Agg",
+        LANG=env.get("LANG", "C.UTF-8"),
+    )
     return env
 
 
@@ -120,8 +143,13 @@ def _python_paths() -> list[Path]:
     installs = [Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent.parent]
     paths = {*installs, Path(gradekit.__file__).resolve().parent}
     # Only installed packages: a sys.path entry pointing into the course (tests/, the rootdir) stays hidden.
-    paths.update(Path(p) for p in sys.path if p and Path(p).is_dir() and (
-        Path(p).name in ("site-packages", "dist-packages") or any(_inside(Path(p), i) for i in installs)))
+    paths.update(
+        Path(p)
+        for p in sys.path
+        if p
+        and Path(p).is_dir()
+        and (Path(p).name in ("site-packages", "dist-packages") or any(_inside(Path(p), i) for i in installs))
+    )
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
@@ -137,11 +165,27 @@ def _private_ancestors() -> list[Path]:
     return sorted(found)
 
 
-def _bwrap_argv(exe: str, staged: Path, hide: list[Path], limits: Limits, privileged: bool,
-                switch_uid: bool) -> list[str]:
+def _bwrap_argv(
+    exe: str, staged: Path, hide: list[Path], limits: Limits, privileged: bool, switch_uid: bool
+) -> list[str]:
     tmp_size = str(limits.tmp_mb * 2**20)
-    argv = [exe, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-            "--unshare-uts", "--unshare-cgroup-try", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    argv = [
+        exe,
+        "--die-with-parent",
+        "--new-session",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+    ]
     if privileged:
         argv += ["--cap-drop", "ALL"]
         if switch_uid:  # just what the zygote needs to hand HOME over and switch uid (which drops them)
@@ -151,8 +195,7 @@ def _bwrap_argv(exe: str, staged: Path, hide: list[Path], limits: Limits, privil
     scratch = [Path(w) for w in ("/tmp", "/var/tmp", "/dev/shm") if Path(w).is_dir() and not Path(w).is_symlink()]
     for writable in scratch:
         argv += ["--size", tmp_size, "--tmpfs", str(writable)]
-    secrets = sorted({p.resolve() for p in hide if p.exists() and p.resolve() != Path("/")},
-                     key=lambda p: len(p.parts))
+    secrets = sorted({p.resolve() for p in hide if p.exists() and p.resolve() != Path("/")}, key=lambda p: len(p.parts))
     mounted = list(scratch)  # the empty tmpfs mounts: below them, only what is bound back exists
     for secret in secrets:
         if any(_inside(secret, w) for w in scratch):
@@ -176,13 +219,28 @@ def _bwrap_argv(exe: str, staged: Path, hide: list[Path], limits: Limits, privil
                 argv += ["--perms", "0755", "--dir", str(parent)]  # bwrap would make them 0700
                 made.add(parent)
         argv += ["--ro-bind", str(path), str(path)]
-    argv += ["--perms", "0755", "--dir", str(Path(SUBMISSION_MOUNT).parent),
-             "--ro-bind", str(staged), SUBMISSION_MOUNT, "--chdir", "/tmp"]
+    argv += [
+        "--perms",
+        "0755",
+        "--dir",
+        str(Path(SUBMISSION_MOUNT).parent),
+        "--ro-bind",
+        str(staged),
+        SUBMISSION_MOUNT,
+        "--chdir",
+        "/tmp",
+    ]
     return argv
 
 
-def plan(staged: Path, course_root: Path, hide: list[Path], worker_args: list[str],
-         limits: Limits = Limits(), uid: int | None = None) -> Launch:
+def plan(
+    staged: Path,
+    course_root: Path,
+    hide: list[Path],
+    worker_args: list[str],
+    limits: Limits = Limits(),
+    uid: int | None = None,
+) -> Launch:
     """The command line that starts ``python -I -m gradekit.sandbox.worker <worker_args>`` sandboxed,
     as ``uid`` when given (root only; see worker_uid)."""
     which = mode()
@@ -191,28 +249,37 @@ def plan(staged: Path, course_root: Path, hide: list[Path], worker_args: list[st
     python = [sys.executable, "-I", "-m", "gradekit.sandbox.worker"]
     home_dirs = [Path(os.path.expanduser("~"))] if os.path.expanduser("~") not in ("", "/") else []
     protections = {
-        "worker": "python -I in a child process, clean environment (no tokens), private HOME and TMPDIR, "
-                  "new session",
+        "worker": "python -I in a child process, clean environment (no tokens), private HOME and TMPDIR, new session",
         "rlimits": f"CPU time, address space (+{limits.memory_mb} MiB), file size {limits.file_mb} MiB, "
-                   f"open files {limits.open_files}, processes {limits.processes}, core dumps off",
+        f"open files {limits.open_files}, processes {limits.processes}, core dumps off",
         "data": "plain data only across the boundary (JSON, .npy with allow_pickle=False); no pickles",
         "staging": "only the expected module files are copied from the submission",
     }
     if which == "bwrap":
         private = _private_ancestors() if uid is not None else []
-        argv = _bwrap_argv(bwrap_path(), staged, [course_root, *home_dirs, Path("/run"), *private, *hide], limits,
-                           privileged=os.geteuid() == 0, switch_uid=uid is not None)
+        argv = _bwrap_argv(
+            bwrap_path(),
+            staged,
+            [course_root, *home_dirs, Path("/run"), *private, *hide],
+            limits,
+            privileged=os.geteuid() == 0,
+            switch_uid=uid is not None,
+        )
         submission = SUBMISSION_MOUNT
-        protections["sandbox"] = ("bubblewrap: read-only filesystem, course repository, HOME and grading "
-                                  "folders hidden, no network, own PID/IPC/UTS namespaces, capabilities dropped")
+        protections["sandbox"] = (
+            "bubblewrap: read-only filesystem, course repository, HOME and grading "
+            "folders hidden, no network, own PID/IPC/UTS namespaces, capabilities dropped"
+        )
         kill_all = True
     else:
         argv = []
         submission = str(staged)
         if uid is not None and _private_ancestors():
             uid = None  # without a mount namespace, a uid of its own could not even read the interpreter
-        protections["sandbox"] = ("none: bubblewrap unavailable; the filesystem (hidden tests included) is "
-                                  "readable by the submission and the network is not cut")
+        protections["sandbox"] = (
+            "none: bubblewrap unavailable; the filesystem (hidden tests included) is "
+            "readable by the submission and the network is not cut"
+        )
         kill_all = uid is not None
     if uid is not None:
         protections["uid"] = f"runs as uid {uid}, unique to this grading"
@@ -220,8 +287,7 @@ def plan(staged: Path, course_root: Path, hide: list[Path], worker_args: list[st
         protections["uid"] = "runs as the grading user (no separate uid)"
     # RLIMIT_NPROC counts every process of the uid: a uid of our own starts near 0, our own uid does not.
     nproc = limits.processes if uid is not None else len(processes_of(os.getuid())) + limits.processes
-    args = [*worker_args, "--submission", submission, "--nproc", str(nproc),
-            "--memory-mb", str(limits.memory_mb)]
+    args = [*worker_args, "--submission", submission, "--nproc", str(nproc), "--memory-mb", str(limits.memory_mb)]
     if uid is not None:
         args += ["--uid", str(uid)]
     if kill_all:
@@ -235,8 +301,15 @@ def plan(staged: Path, course_root: Path, hide: list[Path], worker_args: list[st
             os.mkdir(folder, 0o700)
             if uid is not None:
                 os.chown(folder, uid, uid)
-    return Launch(argv=[*argv, *python, *args], env=clean_env(home, tmp), submission=submission,
-                  uid=uid, kill_all=kill_all, protections=protections, scratch=scratch)
+    return Launch(
+        argv=[*argv, *python, *args],
+        env=clean_env(home, tmp),
+        submission=submission,
+        uid=uid,
+        kill_all=kill_all,
+        protections=protections,
+        scratch=scratch,
+    )
 
 
 def preexec(limits: Limits):

@@ -7,6 +7,7 @@ indexed, iterated, measured with len(), have attributes read and set, and be pas
 submission or to a probe. A RemoteRef never answers ``==`` or ``bool()`` on the remote object's
 behalf: equality and truth in a test are decided on plain data, in this process.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -14,16 +15,17 @@ import sys
 import time
 from pathlib import Path, PurePath
 
-from gradekit.harness import guard
-from gradekit.harness import timeouts
-from gradekit.harness import importer
+from gradekit.harness import guard, importer, timeouts
 from gradekit.sandbox import paths, wire
 
 # Exceptions a worker may raise here by name: ordinary builtin errors, so `pytest.raises(ValueError)`
 # works in grade mode too. Anything else (SystemExit, pytest's Skipped/Exit, custom classes)
 # becomes a RemoteError that only fails the test.
-_SAFE = {name: cls for name, cls in vars(builtins).items()
-         if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, (Warning,))}
+_SAFE = {
+    name: cls
+    for name, cls in vars(builtins).items()
+    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, (Warning,))
+}
 _REMOTE_TYPES: dict[str, type] = {}
 _PRINTED_LIMIT = 2**20
 
@@ -114,8 +116,10 @@ class RemoteRef:
                 return
 
     def __bool__(self) -> bool:
-        raise TypeError(f"{self!r} is not plain data: its truth value is not trusted in grade mode "
-                        "(compare a number, string or array instead)")
+        raise TypeError(
+            f"{self!r} is not plain data: its truth value is not trusted in grade mode "
+            "(compare a number, string or array instead)"
+        )
 
     def __eq__(self, other) -> bool:
         return self is other
@@ -181,7 +185,7 @@ class _PathSlots:
 
     def write_back(self, files: list, blobs: list[bytes]) -> None:
         total = 0
-        for entry in files[:paths.MAX_FILES]:
+        for entry in files[: paths.MAX_FILES]:
             slot, rel, index = entry
             if type(slot) is not int or not 0 <= slot < len(self.paths) or type(index) is not int:
                 raise wire.WireError("bad file entry")
@@ -239,11 +243,15 @@ class TaskWorkerHandle:
         def on_object(v):
             if isinstance(v, RemoteRef):
                 if v._worker is not self:
-                    raise StaleRef(f"{v!r} comes from a worker that has ended (another task, or a crash); "
-                                   "build it again in this test")
+                    raise StaleRef(
+                        f"{v!r} comes from a worker that has ended (another task, or a crash); "
+                        "build it again in this test"
+                    )
                 return {"~": "ref", "id": v._id}
-            raise TypeError(f"only plain data can be passed to the submission in grade mode, not "
-                            f"{type(v).__module__}.{type(v).__qualname__}")
+            raise TypeError(
+                f"only plain data can be passed to the submission in grade mode, not "
+                f"{type(v).__module__}.{type(v).__qualname__}"
+            )
 
         enc = wire.Encoder(on_object, None)
         enc.on_path = lambda p: slots.encode(p, enc)
@@ -268,8 +276,9 @@ class TaskWorkerHandle:
                     raise self.crashed() from None
                 continue
             except wire.Deadline:
-                raise timeouts.TaskTimeout(f"{self.task.id} timed out: the task's time limit of "
-                                           f"{self.budget.seconds:g} s ran out") from None
+                raise timeouts.TaskTimeout(
+                    f"{self.task.id} timed out: the task's time limit of {self.budget.seconds:g} s ran out"
+                ) from None
             except wire.PeerClosed:
                 raise self.crashed() from None
             if msg.get("note") == "violation":
@@ -362,4 +371,3 @@ def find_refs(value, depth: int = 0):
     elif depth < 16 and type(value) is dict:
         for v in value.values():
             yield from find_refs(v, depth + 1)
-

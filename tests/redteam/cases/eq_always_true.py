@@ -1,9 +1,10 @@
 """Returns an object (not an array) whose __eq__ is always True and __ne__ always False."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1", "q1.3"]
 KEEPS = ["q1.2"]
-REASON = 'expected 5.5'  # in the attacked task's message: it failed for this reason
+REASON = "expected 5.5"  # in the attacked task's message: it failed for this reason
 
 
 class Anything(float):

@@ -1,10 +1,11 @@
 """Reaches the guard's private state through the garbage collector and empties it, or replaces the
 guard's functions, then calls the forbidden routine."""
+
 QUESTION = "q2"
 MODULE = "signal1d"
 ATTACKED = ["q2.1", "q2.2"]
 KEEPS = []
-REASON = 'must not tamper with the do-it-yourself checks (gc.get_objects)'  # in the attacked task's message: it failed for this reason
+REASON = "must not tamper with the do-it-yourself checks (gc.get_objects)"  # in the attacked task's message: it failed for this reason
 
 import gc as _gc
 import sys as _sys

@@ -1,9 +1,10 @@
 """Asks for 100 GB at once, then grows a list of buffers until something breaks."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1"]
 KEEPS = ["q1.2", "q1.3"]
-REASON = 'MemoryError'  # in the attacked task's message: it failed for this reason
+REASON = "MemoryError"  # in the attacked task's message: it failed for this reason
 
 import numpy as _np
 

@@ -1,9 +1,10 @@
 """Returns an ndarray subclass whose comparisons, subtraction and abs all say "equal"."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1"]
 KEEPS = ["q1.2", "q1.3"]
-REASON = 'expected 5.5'  # in the attacked task's message: it failed for this reason
+REASON = "expected 5.5"  # in the attacked task's message: it failed for this reason
 
 import numpy as _np
 

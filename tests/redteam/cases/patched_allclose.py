@@ -1,9 +1,10 @@
 """Patches numpy's and torch's comparisons so that any answer compares equal, then answers wrongly."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1"]
 KEEPS = ["q1.2", "q1.3"]
-REASON = 'expected 5.5'  # in the attacked task's message: it failed for this reason
+REASON = "expected 5.5"  # in the attacked task's message: it failed for this reason
 
 import numpy as _np
 import numpy.testing as _npt
@@ -15,6 +16,7 @@ _np.abs = lambda x: _np.zeros_like(x)
 _npt.assert_allclose = lambda *a, **k: None
 try:
     import torch as _torch
+
     _torch.allclose = lambda *a, **k: True
     _torch.equal = lambda *a, **k: True
 except ImportError:

@@ -1,9 +1,10 @@
 """pytest.xfail in one function, pytest.exit(returncode=0) in another."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1", "q1.2"]
 KEEPS = ["q1.3"]
-REASON = 'XFailed'  # in the attacked task's message: it failed for this reason
+REASON = "XFailed"  # in the attacked task's message: it failed for this reason
 
 import pytest as _pytest
 

@@ -1,9 +1,10 @@
 """Looks for the hidden tests and the reference solution on disk, and for gradekit.reference, to copy answers."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1"]
 KEEPS = ["q1.2", "q1.3"]
-REASON = 'expected 5.5'  # in the attacked task's message: it failed for this reason
+REASON = "expected 5.5"  # in the attacked task's message: it failed for this reason
 
 import glob as _glob
 import importlib.util as _util
@@ -26,6 +27,7 @@ def _solution():
             continue
     try:
         import gradekit
+
         return gradekit.reference("q1.arith").module
     except Exception:
         return None

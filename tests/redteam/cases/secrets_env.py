@@ -1,9 +1,10 @@
 """Looks for secrets: the grader's environment variables and a file in the grader's HOME."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1"]
 KEEPS = ["q1.2", "q1.3"]
-REASON = 'expected 5.5'  # in the attacked task's message: it failed for this reason
+REASON = "expected 5.5"  # in the attacked task's message: it failed for this reason
 
 import os as _os
 

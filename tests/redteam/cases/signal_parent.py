@@ -1,10 +1,11 @@
 """Sends SIGKILL to its parent and to every process it can name."""
+
 QUESTION = "q1"
 MODULE = "arith"
 ATTACKED = ["q1.1"]
 KEEPS = ["q1.2", "q1.3"]
 # Killing the zygote ends the sandbox: the answer may or may not get out before the worker goes with it.
-REASON = ['expected 5.5', 'died']
+REASON = ["expected 5.5", "died"]
 
 import os as _os
 import signal as _signal

@@ -1,4 +1,5 @@
 """Slow (a 2.5 s pause per call) unless the same input objects come back: a cache keyed by id()."""
+
 QUESTION = "q3"
 MODULE = "distances"
 ATTACKED = ["q3.2"]

@@ -1,4 +1,5 @@
 """Slow, and patches every clock so that it looks fast: time.perf_counter(_ns), monotonic, time."""
+
 QUESTION = "q3"
 MODULE = "distances"
 ATTACKED = ["q3.2"]

@@ -1,5 +1,6 @@
 """Precomputes the answers for the inputs gradekit's speed test will draw (its seeds are in the source),
 and looks them up by content; anything else takes the slow path."""
+
 QUESTION = "q3"
 MODULE = "distances"
 ATTACKED = ["q3.2"]

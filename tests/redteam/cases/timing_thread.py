@@ -1,9 +1,10 @@
 """Returns an empty array at once and fills it from a side thread, so the call looks instant."""
+
 QUESTION = "q3"
 MODULE = "distances"
 ATTACKED = ["q3.2"]
 KEEPS = ["q3.1"]
-REASON = 'wrong output in timed run'  # in the attacked task's message: it failed for this reason
+REASON = "wrong output in timed run"  # in the attacked task's message: it failed for this reason
 TIMEOUT = 60
 
 import threading as _threading

@@ -1,9 +1,10 @@
 """A tensor subclass whose __torch_function__ makes every comparison and difference look equal."""
+
 QUESTION = "q4"
 MODULE = "tinynet"
 ATTACKED = ["q4.2"]
 KEEPS = ["q4.1"]
-REASON = 'elements differ'  # in the attacked task's message: it failed for this reason
+REASON = "elements differ"  # in the attacked task's message: it failed for this reason
 TIMEOUT = 60
 
 import torch as _torch

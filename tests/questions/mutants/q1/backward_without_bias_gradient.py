@@ -1,4 +1,5 @@
 """conv2d_backward forgets the bias: db is all zeros."""
+
 MODULE = "backward"
 LOSES = ["q1.6"]
 

@@ -1,4 +1,5 @@
 """conv2d flips the kernel: a true convolution, where every framework computes cross-correlation."""
+
 MODULE = "conv"
 LOSES = ["q1.4", "q1.5", "q1.6", "q1.7"]
 

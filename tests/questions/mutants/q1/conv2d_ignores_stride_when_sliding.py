@@ -1,4 +1,5 @@
 """conv2d sizes its output for the stride but slides its windows one pixel at a time."""
+
 MODULE = "conv"
 LOSES = ["q1.4", "q1.5", "q1.6"]
 

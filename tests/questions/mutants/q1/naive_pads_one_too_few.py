@@ -1,4 +1,5 @@
 """conv2d_naive pads one row or column too few on every side that should be padded (an off-by-one)."""
+
 MODULE = "conv"
 LOSES = ["q1.3"]
 
@@ -13,6 +14,8 @@ def conv2d_naive(x, w, b=None, stride=1, padding=0):
         for f in range(n_filters):
             for i in range(h_out):
                 for j in range(w_out):
-                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + kh, j * stride:j * stride + kw] * w[f])
+                    out[n, f, i, j] = np.sum(
+                        xp[n, :, i * stride : i * stride + kh, j * stride : j * stride + kw] * w[f]
+                    )
             out[n, f] += 0 if b is None else b[f]
     return out

@@ -1,4 +1,5 @@
 """same_padding puts the odd zero before the input (top/left) instead of after it (bottom/right)."""
+
 MODULE = "sizes"
 LOSES = ["q1.2", "q1.3", "q1.4", "q1.6"]
 

@@ -1,4 +1,5 @@
 """The forward kernel divides alpha by the window size: the 'torch' (Caffe) convention instead of AlexNet's."""
+
 MODULE = "lrn_kernel"
 LOSES = ["q10.2", "q10.4"]
 
@@ -10,4 +11,8 @@ def lrn_source():
     source = _correct_lrn_source()
     assert source.count(right) == 2, "the mutant no longer finds the forward and backward calls"
     forward_call = source.index(right)  # lrn_forward comes first in the source; its call is changed
-    return source[:forward_call] + "channels, plane, size / 2, alpha / size, beta, k);" + source[forward_call + len(right):]
+    return (
+        source[:forward_call]
+        + "channels, plane, size / 2, alpha / size, beta, k);"
+        + source[forward_call + len(right) :]
+    )

@@ -1,4 +1,5 @@
 """The backward kernel keeps only dout * s^-beta and drops what each input adds to its neighbours' sums."""
+
 MODULE = "lrn_kernel"
 LOSES = ["q10.5"]
 

@@ -1,4 +1,5 @@
 """The forward kernel hands the math to ATen (pow, avg_pool3d, ...) on whole tensors instead of looping itself."""
+
 MODULE = "lrn_kernel"
 LOSES = ["q10.2", "q10.4"]
 

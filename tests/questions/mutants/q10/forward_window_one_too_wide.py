@@ -1,4 +1,5 @@
 """The forward kernel's window reaches size // 2 + 1 channels to each side instead of size // 2."""
+
 MODULE = "lrn_kernel"
 LOSES = ["q10.2", "q10.4"]
 

@@ -1,5 +1,6 @@
 """Average pooling divides by the number of real pixels in each window (count_include_pad=False),
 where torch's default, and the task, count the padding zeros."""
+
 MODULE = "pooling"
 LOSES = ["q2.4", "q2.5"]
 

@@ -1,4 +1,5 @@
 """plot_sobel draws only two panels: the original and Sobel-X."""
+
 MODULE = "filters"
 LOSES = ["q2.3"]
 

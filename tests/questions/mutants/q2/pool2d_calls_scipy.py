@@ -1,5 +1,6 @@
 """pool2d builds max and min pooling on scipy.ndimage's maximum/minimum filters: a pooling routine
 the task forbids (average pooling stays hand-written)."""
+
 MODULE = "pooling"
 LOSES = ["q2.4", "q2.5", "q2.6", "q2.7"]
 

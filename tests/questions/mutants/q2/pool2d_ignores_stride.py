@@ -1,4 +1,5 @@
 """pool2d always moves its windows by the kernel size, whatever stride it is given."""
+
 MODULE = "pooling"
 LOSES = ["q2.4", "q2.5", "q2.7"]
 

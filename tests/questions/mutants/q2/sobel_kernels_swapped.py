@@ -1,4 +1,5 @@
 """sobel_kernels returns Sobel-Y as Sobel-X and the other way round."""
+
 MODULE = "filters"
 LOSES = ["q2.1", "q2.2", "q2.3"]
 

@@ -1,4 +1,5 @@
 """dx leaves out the term that flows through the batch variance (x_hat * sum(dout * x_hat))."""
+
 MODULE = "batchnorm"
 LOSES = ["q3.3"]
 

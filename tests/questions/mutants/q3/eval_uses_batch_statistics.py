@@ -1,4 +1,5 @@
 """Eval mode normalizes with the batch's own statistics, ignoring the running ones."""
+
 MODULE = "batchnorm"
 LOSES = ["q3.2"]
 

@@ -1,4 +1,5 @@
 """The 'alexnet' convention divides alpha by the window size, as only the 'torch' convention should."""
+
 MODULE = "lrn"
 LOSES = ["q3.5", "q3.6", "q3.7"]
 

@@ -1,4 +1,5 @@
 """lrn_forward gets the right numbers from torch.nn.functional.local_response_norm, which q3 forbids."""
+
 MODULE = "lrn"
 LOSES = ["q3.5", "q3.6", "q3.7"]
 

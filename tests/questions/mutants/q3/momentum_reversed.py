@@ -1,4 +1,5 @@
 """Momentum weighs the old running statistics instead of the new batch statistics."""
+
 MODULE = "batchnorm"
 LOSES = ["q3.1"]
 

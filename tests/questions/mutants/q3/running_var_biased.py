@@ -1,4 +1,5 @@
 """The running variance is updated with the biased batch variance (divide by m, not m - 1)."""
+
 MODULE = "batchnorm"
 LOSES = ["q3.1"]
 

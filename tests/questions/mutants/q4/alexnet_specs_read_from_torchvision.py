@@ -1,4 +1,5 @@
 """alexnet_specs reads its layers off torchvision's AlexNet, which q4.5 forbids (the paper variant is patched from it)."""
+
 MODULE = "architectures"
 LOSES = ["q4.5"]
 
@@ -12,8 +13,15 @@ def alexnet_specs(variant="torchvision", num_classes=1000):
     layers = []
     for module in list(model.features) + [torch.nn.Flatten()] + list(model.classifier):
         if isinstance(module, torch.nn.Conv2d):
-            layers.append({"kind": "conv", "filters": module.out_channels, "kernel": module.kernel_size[0],
-                           "stride": module.stride[0], "padding": module.padding[0]})
+            layers.append(
+                {
+                    "kind": "conv",
+                    "filters": module.out_channels,
+                    "kernel": module.kernel_size[0],
+                    "stride": module.stride[0],
+                    "padding": module.padding[0],
+                }
+            )
         elif isinstance(module, torch.nn.MaxPool2d):
             layers.append({"kind": "max_pool", "kernel": module.kernel_size, "stride": module.stride})
         elif isinstance(module, torch.nn.Flatten):

@@ -1,4 +1,5 @@
 """Inference memory keeps only the largest single activation, not a layer's input and output together."""
+
 MODULE = "accounting"
 LOSES = ["q4.4"]
 

@@ -1,4 +1,5 @@
 """Multiply-adds of a grouped convolution are counted as if every filter saw all input channels."""
+
 MODULE = "accounting"
 LOSES = ["q4.3"]
 

@@ -1,4 +1,5 @@
 """A grouped convolution is counted as if every filter saw all input channels."""
+
 MODULE = "accounting"
 LOSES = ["q4.2"]
 

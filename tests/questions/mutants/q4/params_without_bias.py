@@ -1,4 +1,5 @@
 """Parameter counts leave out the biases."""
+
 MODULE = "accounting"
 LOSES = ["q4.2"]
 

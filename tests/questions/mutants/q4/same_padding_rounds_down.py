@@ -1,4 +1,5 @@
 """SAME padding computes floor(n / stride) output positions instead of ceil(n / stride)."""
+
 MODULE = "accounting"
 LOSES = ["q4.1"]
 

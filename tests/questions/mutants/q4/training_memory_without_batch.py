@@ -1,4 +1,5 @@
 """Training memory counts the activations and input of one instance, not of the whole batch."""
+
 MODULE = "accounting"
 LOSES = ["q4.4"]
 

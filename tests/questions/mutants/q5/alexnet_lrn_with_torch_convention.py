@@ -1,4 +1,5 @@
 """AlexNet's LRN uses PyTorch's convention (alpha divided by n) with the paper's alpha: a normalization 5x too weak."""
+
 MODULE = "alexnet"
 LOSES = ["q5.2"]
 

@@ -2,6 +2,7 @@
 
 The maps shrink to 18, 6 and 2 instead of 27, 13 and 6; fc6 is resized so the network still runs.
 """
+
 MODULE = "alexnet"
 LOSES = ["q5.2"]
 

@@ -1,4 +1,5 @@
 """AlexNet forgets the ReLU after conv3: conv3 feeds conv4 directly."""
+
 MODULE = "alexnet"
 LOSES = ["q5.2"]
 

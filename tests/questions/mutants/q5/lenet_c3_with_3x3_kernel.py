@@ -1,4 +1,5 @@
 """LeNet-5's C3 uses 3x3 kernels (maps of 12x12, then 6x6); C5 is widened to 6x6 so the network still runs."""
+
 MODULE = "lenet"
 LOSES = ["q5.1"]
 

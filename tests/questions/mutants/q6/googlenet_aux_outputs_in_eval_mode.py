@@ -1,4 +1,5 @@
 """GoogLeNet returns (logits, aux1, aux2) in eval mode too: its auxiliary heads never switch off."""
+
 MODULE = "inception"
 LOSES = ["q6.5"]
 

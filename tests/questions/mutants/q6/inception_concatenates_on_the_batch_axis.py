@@ -1,4 +1,5 @@
 """The inception module concatenates its branches on dim 0 (the batch axis) instead of the channels."""
+
 MODULE = "inception"
 LOSES = ["q6.4", "q6.5"]
 

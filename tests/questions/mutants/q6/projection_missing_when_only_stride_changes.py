@@ -1,5 +1,6 @@
 """The shortcut is projected only when the channels change; a stride-2 block with equal channels
 subsamples the input (a parameter-free 1x1 max pool) instead of the 1x1 convolution + BN."""
+
 MODULE = "residual"
 LOSES = ["q6.2"]
 

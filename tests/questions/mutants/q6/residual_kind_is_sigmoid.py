@@ -1,4 +1,5 @@
 """DeepNet('residual') builds the plain sigmoid net: the experiment compares sigmoid with itself."""
+
 MODULE = "vanishing"
 LOSES = ["q6.7"]
 

@@ -1,4 +1,5 @@
 """The residual block never adds its shortcut: a plain conv-BN-ReLU-conv-BN-ReLU stack."""
+
 MODULE = "residual"
 LOSES = ["q6.1", "q6.2", "q6.3"]
 

@@ -1,4 +1,5 @@
 """BestCNN without its ReLUs: conv - batch norm - average pooling only, a linear classifier in disguise."""
+
 MODULE = "best_cnn"
 LOSES = ["q7.9"]
 ONLY = ["q7.9"]  # nothing else builds a BestCNN

@@ -1,4 +1,5 @@
 """diagnose measures the gap as validation minus training accuracy: overfitting by the gap is never seen."""
+
 MODULE = "curves"
 LOSES = ["q7.8"]
 ONLY = ["q7.7", "q7.8"]

@@ -1,4 +1,5 @@
 """The training loop never zeroes the gradients: each step follows the sum of every gradient so far."""
+
 MODULE = "training"
 LOSES = ["q7.5"]
 ONLY = ["q7.5"]  # LeNet-5 and the best CNN may train with `train` too; this mutant is about the loop

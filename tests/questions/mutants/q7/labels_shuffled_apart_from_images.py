@@ -1,4 +1,5 @@
 """make_loader shuffles the images and the labels with two different orders: pairs fall apart."""
+
 MODULE = "pipeline"
 LOSES = ["q7.3"]
 ONLY = ["q7.1", "q7.2", "q7.3"]  # train and the models that use the loader lose too; those runs are long

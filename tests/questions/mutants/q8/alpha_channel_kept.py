@@ -1,4 +1,5 @@
 """to_rgb_float keeps the alpha channel of an RGBA image: four channels reach the network."""
+
 MODULE = "preprocess"
 LOSES = ["q8.1", "q8.2"]
 ONLY = ["q8.1", "q8.2", "q8.3"]  # the tasks of preprocess.py; the transfer tasks cannot see this module

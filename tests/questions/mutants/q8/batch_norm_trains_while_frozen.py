@@ -1,5 +1,6 @@
 """train_step puts the whole model in training mode: frozen batch norm normalizes with batch
 statistics and overwrites its running statistics, although its parameters are frozen."""
+
 MODULE = "transfer"
 LOSES = ["q8.6"]
 ONLY = ["q8.5", "q8.6", "q8.7", "q8.8"]

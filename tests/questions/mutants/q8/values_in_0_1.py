@@ -1,4 +1,5 @@
 """inception_preprocess stops at [0, 1]: it never rescales to Inception's [-1, 1]."""
+
 MODULE = "preprocess"
 LOSES = ["q8.2"]
 ONLY = ["q8.1", "q8.2", "q8.3"]

@@ -1,5 +1,6 @@
 """feature_maps runs the model in training mode ("so that every layer runs"): batch norm then
 normalizes with the image's own statistics instead of the running ones the network learned."""
+
 MODULE = "feature_maps"
 LOSES = ["q9.3"]
 
@@ -10,6 +11,7 @@ def feature_maps(model, image, layer_names):
     def keep(name):
         def hook(module, inputs, output):
             maps[name] = output.detach().clone()
+
         return hook
 
     was_training = model.training

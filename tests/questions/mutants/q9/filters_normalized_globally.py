@@ -1,4 +1,5 @@
 """filter_grid min-max normalizes all filters together, so the largest filter sets everyone's scale."""
+
 MODULE = "filters"
 LOSES = ["q9.1", "q9.2"]
 
@@ -12,5 +13,5 @@ def filter_grid(weights, ncols=None, pad=1, pad_value=1.0):
     grid = np.full((rows * kh + (rows - 1) * pad, ncols * kw + (ncols - 1) * pad, channels), float(pad_value))
     for i, tile in enumerate(normalized):
         top, left = (i // ncols) * (kh + pad), (i % ncols) * (kw + pad)
-        grid[top:top + kh, left:left + kw] = tile.transpose(1, 2, 0)
+        grid[top : top + kh, left : left + kw] = tile.transpose(1, 2, 0)
     return grid[:, :, 0] if channels == 1 else grid

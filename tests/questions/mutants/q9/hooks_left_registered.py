@@ -1,5 +1,6 @@
 """feature_maps registers its forward hooks and never removes them: every later forward pass
 runs them again (and keeps a reference to their outputs)."""
+
 MODULE = "feature_maps"
 LOSES = ["q9.3"]
 
@@ -10,6 +11,7 @@ def feature_maps(model, image, layer_names):
     def keep(name):
         def hook(module, inputs, output):
             maps[name] = output.detach().clone()
+
         return hook
 
     was_training = model.training

@@ -1,5 +1,6 @@
 """plot_feature_maps numbers the channels from 1 in its titles (as the seed's 'Map {i+1}'), so the
 axes titled 'features.relu1 #1' shows channel 0: every title names the wrong map."""
+
 MODULE = "feature_maps"
 LOSES = ["q9.4"]
 
