@@ -21,8 +21,10 @@ def assert_sgd_step(result: dict, what: str) -> None:
         raise AssertionError(f"{what}: the reference step moved nothing")
     if result["unchanged"]:
         raise AssertionError(f"{what} left these parameters unchanged: {result['unchanged'][:5]}")
+    if result.get("nonfinite"):
+        raise AssertionError(f"{what} left NaN or infinite values in these parameters: {result['nonfinite'][:5]}")
     allowed = 1e-7 + 1e-3 * result["largest_update"]
-    if result["max_difference"] > allowed:
+    if not result["max_difference"] <= allowed:  # written so that a NaN difference fails too
         raise AssertionError(
             f"{what}: the weights after the step differ from p - lr * p.grad by up to "
             f"{result['max_difference']:.3g} (allowed {allowed:.3g}; the largest update was "
@@ -147,7 +149,7 @@ def assert_history(history, epochs: int, seconds: float, what: str = "train(...)
     for key in ("train_acc", "val_acc"):
         if not all(0 <= v <= 1 for v in history[key]):
             raise AssertionError(f"{what}: history['{key}'] should hold fractions in [0, 1], got {history[key]}")
-    if not all(t > 0 for t in history["epoch_time"]) or sum(history["epoch_time"]) > seconds:
+    if not all(t > 0 for t in history["epoch_time"]) or not sum(history["epoch_time"]) <= seconds:
         raise AssertionError(
             f"{what}: history['epoch_time'] = {history['epoch_time']} should be positive seconds "
             f"adding up to at most the {seconds:.2f} s the whole call took"
@@ -182,7 +184,7 @@ def held_out_accuracy(model, seconds: float, X_eval, y_eval, max_seconds: float,
     __tracebackhide__ = True
     from gradekit import probes
 
-    if seconds > max_seconds:
+    if not seconds <= max_seconds:
         raise AssertionError(f"{what} took {seconds:.1f} s, the limit is {max_seconds:g} s")
     return accuracy_of(probes.forward(model, X_eval), y_eval)
 

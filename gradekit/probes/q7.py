@@ -48,6 +48,7 @@ def sgd_step_agreement(train_step, model, x, y, lr: float, seed: int, aux_weight
     - 'largest_update': max |change| of any parameter in the reference step
     - 'max_difference': max |student's parameter - reference parameter| after the steps
     - 'unchanged': names of parameters the reference step changed and train_step did not
+    - 'nonfinite': names of parameters train_step left holding NaN or infinity
     """
     import copy
     import numbers
@@ -67,14 +68,17 @@ def sgd_step_agreement(train_step, model, x, y, lr: float, seed: int, aux_weight
         ref_loss = F.cross_entropy(outs[0], y) + aux_weight * sum(F.cross_entropy(o, y) for o in outs[1:])
         reference.zero_grad(set_to_none=True)
         ref_loss.backward()
-    largest, differs, unchanged = 0.0, 0.0, []
+    largest, differs, unchanged, nonfinite = 0.0, 0.0, [], []
     with torch.no_grad():
         for (name, p_ref), (_, p_sub) in zip(reference.named_parameters(), model.named_parameters()):
             if p_ref.grad is not None:
                 p_ref.add_(p_ref.grad, alpha=-lr)
             update = float((p_ref - before[name]).abs().max())
             largest = max(largest, update)
-            differs = max(differs, float((p_sub - p_ref).abs().max()))
+            if not bool(torch.isfinite(p_sub).all()):
+                nonfinite.append(name)  # max() would drop a NaN difference: name it instead
+            else:
+                differs = max(differs, float((p_sub - p_ref).abs().max()))
             if update > 0 and torch.equal(p_sub, before[name]):
                 unchanged.append(name)
     return {
@@ -83,6 +87,7 @@ def sgd_step_agreement(train_step, model, x, y, lr: float, seed: int, aux_weight
         "largest_update": largest,
         "max_difference": differs,
         "unchanged": unchanged,
+        "nonfinite": nonfinite,
     }
 
 
