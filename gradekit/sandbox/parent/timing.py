@@ -26,7 +26,7 @@ import time
 from gradekit.harness import speed as _speed
 from gradekit.sandbox import wire
 from gradekit.sandbox.parent import launch
-from gradekit.sandbox.parent.proxies import RemoteRef, worker_of
+from gradekit.sandbox.parent.proxies import RemoteRef, find_refs, worker_of
 
 _clock = _speed.clock  # perf_counter_ns, bound before any submission existed
 
@@ -131,7 +131,16 @@ def _compare(
         # Encoded before the clock starts: the submission's time is the round trip and its run.
         frame, slots = worker.pack("speed_call", [submission, list(inputs), kwargs])
         msg, blobs, elapsed = worker.exchange(frame, clock=_clock)
-        return elapsed, worker.result(msg, blobs, slots)
+        out = worker.result(msg, blobs, slots)
+        left = next(find_refs(out), None)
+        if left is not None:
+            # An object left in the worker would do its work when the check reads it, off the clock.
+            raise AssertionError(
+                f"the timed function returned {left!r}, an object that stays in the submission's process; "
+                "a timed call must return plain data (arrays, tensors, numbers, lists of them), so that all "
+                "of its work happens while the clock runs"
+            )
+        return elapsed, out
 
     def run_reference(inputs):
         start = _clock()
