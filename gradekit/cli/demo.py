@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gradekit.course.locate import find_course_root
 from gradekit.course.questions import question_folders
-from gradekit.harness.scoreboard import fmt_points
+from gradekit.harness.scoreboard import fmt_total
 
 RUNS = [
     ("solutions", "solutions", "the reference solutions"),
@@ -45,12 +45,17 @@ def _pytest(root: Path, questions: list[str], against: str, out: Path) -> int:
     return subprocess.run(args, cwd=root).returncode
 
 
-def _total(results: Path) -> tuple[float, float]:
+def _parts(results: Path) -> list[tuple[str, float, float, bool]]:
+    """(question, earned, possible, extra credit) per question of a results.json (its tests' tags)."""
     data = json.loads(results.read_text())
-    return (
-        sum(t["score"] for t in data["tests"]),
-        sum(t["max_score"] for t in data["tests"] if "extra credit" not in t.get("tags", [])),
-    )
+    parts: dict[str, list] = {}
+    for test in data["tests"]:
+        tags = test.get("tags", [])
+        question = tags[0] if tags else "?"
+        part = parts.setdefault(question, [question, 0.0, 0.0, "extra credit" in tags])
+        part[1] += test["score"]
+        part[2] += test["max_score"]
+    return [tuple(p) for p in parts.values()]
 
 
 def main(out: str = "gradekit-reports", questions: list[str] | None = None) -> int:
@@ -70,11 +75,11 @@ def main(out: str = "gradekit-reports", questions: list[str] | None = None) -> i
         if not report.is_file():
             print(f"gradekit demo: pytest wrote no report for {label}", file=sys.stderr)
             return 1
-        totals[name] = _total(report)
+        totals[name] = _parts(report)
     sol, stub = totals["solutions"], totals["stubs"]
     print(
-        f"\ngradekit demo: solutions {fmt_points(sol[0])}/{fmt_points(sol[1])}, "
-        f"untouched stubs {fmt_points(stub[0])}/{fmt_points(stub[1])}; reports in {out_dir}/"
+        f"\ngradekit demo: solutions {fmt_total(sol)}; untouched stubs {fmt_total(stub)}; reports in {out_dir}/"
         "{solutions,stubs}/ (results.json for Gradescope, scores.csv, junit.xml)"
     )
-    return 0 if sol[0] >= sol[1] and stub[0] == 0 else 1
+    solutions_full = all(earned >= possible for _, earned, possible, _ in sol)
+    return 0 if solutions_full and all(earned == 0 for _, earned, _, _ in stub) else 1

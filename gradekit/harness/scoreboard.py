@@ -19,6 +19,20 @@ def fmt_points(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") if abs(x - round(x)) > 1e-9 else f"{round(x)}"
 
 
+def fmt_total(parts: list[tuple[str, float, float, bool]]) -> str:
+    """All questions' points: the regular total, then extra credit apart (never "1000/900").
+
+    ``parts`` holds ``(question id, earned, possible, extra_credit)`` per question.
+    """
+    regular = [(e, p) for _, e, p, extra in parts if not extra]
+    text = f"{fmt_points(sum(e for e, _ in regular))}/{fmt_points(sum(p for _, p in regular))}"
+    bonus = [(q, e, p) for q, e, p, extra in parts if extra]
+    if bonus:
+        earned, possible = sum(e for _, e, _ in bonus), sum(p for _, _, p in bonus)
+        text += f", plus {fmt_points(earned)}/{fmt_points(possible)} extra credit ({', '.join(q for q, _, _ in bonus)})"
+    return text
+
+
 def render(results: list[QuestionResult], write: Callable[..., None], target_label: str, width: int = 100) -> None:
     """Write the scoreboard through ``write(text, **markup)`` (pytest's terminal writer semantics)."""
     for qr in results:
@@ -45,6 +59,5 @@ def render(results: list[QuestionResult], write: Callable[..., None], target_lab
             ids = ", ".join(w.id for w in q.written)
             write(f" written answers {ids} ({pts} points) are graded by hand; see assignments/{q.id}/README.md")
     if len(results) > 1:
-        earned = sum(r.earned for r in results)
-        possible = sum(r.possible for r in results if not r.question.extra_credit)
-        write(f" all questions: {fmt_points(earned)}/{fmt_points(possible)}".center(width, "="), bold=True)
+        parts = [(r.question.id, r.earned, r.possible, r.question.extra_credit) for r in results]
+        write(f" all questions: {fmt_total(parts)} ".center(width, "="), bold=True)

@@ -19,7 +19,7 @@ def test_demo_grades_solutions_full_and_stubs_zero(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "(against solutions)" in proc.stdout and "(against assignments)" in proc.stdout
-    assert "gradekit demo: solutions 100/100, untouched stubs 0/100" in proc.stdout
+    assert "gradekit demo: solutions 100/100; untouched stubs 0/100;" in proc.stdout
     for name in ("solutions", "stubs"):
         for report in ("results.json", "scores.csv", "junit.xml"):
             assert (out / name / report).is_file(), f"{name}/{report} missing"
