@@ -31,8 +31,8 @@ def assert_close(
 ) -> None:
     """Assert ``|actual - expected| <= atol + rtol * |expected|`` element-wise, numpy's allclose rule.
 
-    The failure names the shape or dtype mismatch plainly, or else the number of elements off,
-    the worst one with its index, and the tolerance used.
+    The failure names the shape or dtype mismatch plainly, or else the worst element (its index,
+    the value got and the value expected), the number of elements off, and the tolerance used.
     """
     __tracebackhide__ = True
     exp = _to_numpy(expected, "the expected value")
@@ -57,11 +57,12 @@ def assert_close(
     excess = np.where(bad, np.nan_to_num(diff - allowed, nan=np.inf, posinf=np.inf), -np.inf)
     worst = np.unravel_index(int(np.argmax(excess)), a.shape) if a.ndim else ()
     idx = tuple(int(i) for i in worst)
-    where = f" at index {idx}" if a.ndim else ""
+    where = f"worst at index {idx}: " if a.ndim else ""
+    # What and where first, the tolerance last: the scoreboard keeps one line, cut at its width.
     raise AssertionError(
-        f"{name}: {n_bad:,} of {a.size:,} elements differ from the expected values"
-        f" (tolerance |got - expected| <= atol + rtol*|expected|, rtol={rtol:g}, atol={atol:g})\n"
-        f"  worst{where}: got {float(a[idx]):.10g}, expected {float(e[idx]):.10g} (|diff| = {diff[idx]:.3g})"
+        f"{name}: {where}got {float(a[idx]):.10g}, expected {float(e[idx]):.10g} (|diff| = {diff[idx]:.3g}); "
+        f"{n_bad:,} of {a.size:,} elements differ\n"
+        f"  tolerance: |got - expected| <= atol + rtol*|expected|, rtol={rtol:g}, atol={atol:g}"
     )
 
 

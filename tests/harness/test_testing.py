@@ -24,9 +24,22 @@ def test_worst_element_index_tolerance_and_count():
     with pytest.raises(AssertionError) as info:
         assert_close(got, expected, rtol=1e-5, atol=1e-4, name="out")
     text = str(info.value)
-    assert "out: 2 of 12 elements differ" in text
+    first = text.splitlines()[0]
+    assert first.startswith("out: worst at index (1, 0, 2): got 0.5, expected 0 (|diff| = 0.5)")
+    assert first.endswith("2 of 12 elements differ")
     assert "rtol=1e-05, atol=0.0001" in text
-    assert "worst at index (1, 0, 2): got 0.5, expected 0" in text
+
+
+def test_the_scoreboard_line_keeps_the_values_of_a_large_output():
+    from gradekit.harness.ledger import one_line
+
+    expected = np.zeros((8, 96, 55, 55))
+    got = expected + 1e-3
+    got[3, 17, 41, 12] = 2.5
+    with pytest.raises(AssertionError) as info:
+        assert_close(got, expected, rtol=1e-6, atol=1e-6, name="conv2d(x, w, stride=4, padding=0)")
+    line = one_line(str(info.value))
+    assert "worst at index (3, 17, 41, 12): got 2.5, expected 0" in line
 
 
 def test_none_and_non_numeric_results_are_named():
