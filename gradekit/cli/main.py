@@ -40,6 +40,12 @@ def cmd_stubs(args: argparse.Namespace) -> int:
     return stubs.main(questions=args.questions, check=args.check)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from gradekit.release import check
+
+    return check.main()
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     from gradekit.release import repo
 
@@ -112,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--check", action="store_true", help="only report stubs that differ; exit 1 if any")
     s.set_defaults(func=cmd_stubs)
 
+    s = sub.add_parser(
+        "check", help="list where READMEs, stubs, tests and forbidden names disagree with the task tables"
+    )
+    s.set_defaults(func=cmd_check)
     s = sub.add_parser("release", help="write a student repository (no solutions, no hidden tests) to OUT")
     s.add_argument("out", metavar="OUT")
     s.add_argument("--force", action="store_true", help="replace OUT if it exists")

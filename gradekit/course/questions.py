@@ -54,6 +54,7 @@ class Task:
     speed: Speed | None = None
     timeout: float | None = None
     extra_credit: bool = False
+    no_hidden_tests: str = ""  # why this task has visible tests only (gradekit check asks for a reason)
 
     @property
     def question(self) -> str:
@@ -147,6 +148,7 @@ def parse_task_table(path: Path) -> Question:
                 speed=_parse_speed(raw["speed"], path, tid) if "speed" in raw else None,
                 timeout=float(raw["timeout"]) if "timeout" in raw else None,
                 extra_credit=extra,
+                no_hidden_tests=str(raw.get("no_hidden_tests", "")),
             )
         )
     _require(bool(tasks), path, "no [[task]] entries")

@@ -42,6 +42,7 @@ PRESETS: dict[str, tuple[str, ...]] = {
         "torch._convolution",
         "torch._C._nn.im2col",
         "torch._C._nn.col2im",
+        "torch._C._nn.thnn_conv2d",
         "scipy.signal.convolve",
         "scipy.signal.correlate",
         "scipy.signal.convolve2d",
@@ -68,6 +69,7 @@ PRESETS: dict[str, tuple[str, ...]] = {
         "aten:col2im",
         "aten:conv_transpose2d",
         "aten:_conv_depthwise2d",
+        "aten:thnn_conv2d",
     ),
     "pooling": (
         "torch.nn.functional.max_pool1d",
@@ -83,7 +85,7 @@ PRESETS: dict[str, tuple[str, ...]] = {
         "torch.max_pool2d",
         "torch.avg_pool1d",
         "torch.max_pool1d",
-        "torch.max_pool2d_with_indices",
+        "torch.max_pool3d",
         "torch._C._nn.max_pool2d_with_indices",
         "torch._C._nn.avg_pool2d",
         "torch._C._nn.avg_pool3d",
@@ -100,6 +102,7 @@ PRESETS: dict[str, tuple[str, ...]] = {
         "aten:avg_pool2d_backward",
         "aten:avg_pool3d",
         "aten:max_pool3d_with_indices",
+        "aten:max_pool3d",
         "aten:adaptive_avg_pool2d",
         "aten:_adaptive_avg_pool2d",
         "aten:adaptive_max_pool2d",
@@ -261,6 +264,23 @@ class ForbiddenSet:
             keep.append(obj)
         t._keep = keep
         return t
+
+
+def unresolved(specs) -> list[str]:
+    """The forbidden names in ``specs`` that name nothing on this machine (a typo, or a package that
+    is not installed): the guard would silently watch nothing for them. Unknown presets raise KeyError."""
+    missing = []
+    for spec in expand(specs):
+        if spec.startswith("aten-namespace:"):
+            continue
+        if spec.startswith("aten:"):
+            torch = importlib.import_module("torch")
+            if not hasattr(torch.ops.aten, spec[5:]):
+                missing.append(spec)
+            continue
+        if _unimported_package(spec) is None and _resolve(spec) is None:
+            missing.append(spec)
+    return missing
 
 
 def _torch_op_call_codes() -> frozenset:

@@ -29,6 +29,7 @@ from gradekit.course.questions import TaskTableError, question_folders
 from gradekit.nbgrader import source_notebook
 from gradekit.nbgrader.preprocessors import NBGRADER_SANITIZE
 from gradekit.nbgrader.runtime import INSTRUCTOR_DIR, PART_GLOB, PARTS_DIR, TESTS_DIR
+from gradekit.release import check
 from gradekit.release.stubs import StubError, solution_files
 
 CONFIG_BEGIN = "# --- gradekit settings: rewritten by `gradekit nbgrader`; put your own settings below ---"
@@ -182,8 +183,17 @@ def build(repo: Path, course: Path, questions: list[str] | None = None) -> list[
 def main(course: str, questions: list[str] | None = None) -> int:
     try:
         repo = find_course_root()
+        check.require_consistent(repo, "gradekit nbgrader")  # the notebooks repeat the READMEs and stubs
         built = build(repo, Path(course), questions)
-    except (CourseError, LocateError, TaskTableError, StubError, source_notebook.NotebookSourceError, KeyError) as exc:
+    except (
+        CourseError,
+        LocateError,
+        TaskTableError,
+        StubError,
+        source_notebook.NotebookSourceError,
+        check.CourseCheckError,
+        KeyError,
+    ) as exc:
         print(f"gradekit nbgrader: {exc}", file=sys.stderr)
         return 1
     course_path = Path(course).resolve()

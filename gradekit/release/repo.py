@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradekit.release import check
 from gradekit.release.stubs import BEGIN, END, solution_files
 from gradekit.course.locate import find_course_root
 
@@ -177,6 +178,7 @@ def _git_init(out: Path) -> bool:
 def main(out: str, force: bool = False) -> int:
     try:
         root = find_course_root()
+        check.require_consistent(root, "gradekit release")  # never ship a README or stub that drifted
         path = build(root, Path(out), force=force)
     except (ReleaseError, ValueError) as exc:
         print(f"gradekit release: {exc}", file=sys.stderr)
