@@ -65,6 +65,10 @@ class Launch:
     protections: dict[str, str] = field(default_factory=dict)
 
 
+# The host's files read-only, a fresh /dev and /proc: the base of every bwrap sandbox (and its probe).
+_SYSTEM_READ_ONLY = ("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc")
+
+
 @functools.lru_cache(maxsize=None)
 def bwrap_path() -> str | None:
     """bwrap, if it is installed and can build a sandbox here (containers often forbid namespaces)."""
@@ -75,13 +79,7 @@ def bwrap_path() -> str | None:
         probe = subprocess.run(
             [
                 exe,
-                "--ro-bind",
-                "/",
-                "/",
-                "--dev",
-                "/dev",
-                "--proc",
-                "/proc",
+                *_SYSTEM_READ_ONLY,
                 "--unshare-pid",
                 "--unshare-net",
                 "--die-with-parent",
@@ -178,13 +176,7 @@ def _bwrap_argv(
         "--unshare-ipc",
         "--unshare-uts",
         "--unshare-cgroup-try",
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
+        *_SYSTEM_READ_ONLY,
     ]
     if privileged:
         argv += ["--cap-drop", "ALL"]

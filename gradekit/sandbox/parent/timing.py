@@ -65,62 +65,37 @@ def _blob_bytes(value) -> int:
 
 
 def make_compare(session):
-    """A function with gradekit.harness.speed.compare's signature, for the plugin's SPEED_COMPARE hook."""
+    """A function with gradekit.harness.speed.compare's signature: the sandbox backend's speed_compare."""
 
-    def compare(
-        task_id,
-        speed,
-        submission,
-        reference,
-        make_inputs,
-        check,
-        *,
-        kwargs=None,
-        reference_kwargs=None,
-        repeats: int = 5,
-        warmup: int = 1,
-        seed: int = 0,
-    ):
+    def compare(task_id, speed, submission, reference, make_inputs, check, **options):
         __tracebackhide__ = True
         if not isinstance(submission, RemoteRef):
             # A wrapper around submission calls: timed in-process (the round trips count against it).
-            return _speed.compare(
-                task_id,
-                speed,
-                submission,
-                reference,
-                make_inputs,
-                check,
-                kwargs=kwargs,
-                reference_kwargs=reference_kwargs,
-                repeats=repeats,
-                warmup=warmup,
-                seed=seed,
-            )
+            return _speed.compare(task_id, speed, submission, reference, make_inputs, check, **options)
         if session.echo is None:
             session.echo = EchoWorker()
-        return _compare(
-            session.echo,
-            task_id,
-            speed,
-            submission,
-            reference,
-            make_inputs,
-            check,
-            kwargs or {},
-            reference_kwargs or {},
-            repeats,
-            warmup,
-            seed,
-        )
+        return _compare(session.echo, task_id, speed, submission, reference, make_inputs, check, **options)
 
     return compare
 
 
 def _compare(
-    echo, task_id, speed, submission, reference, make_inputs, check, kwargs, reference_kwargs, repeats, warmup, seed
+    echo,
+    task_id,
+    speed,
+    submission,
+    reference,
+    make_inputs,
+    check,
+    *,
+    kwargs=None,
+    reference_kwargs=None,
+    repeats: int = 5,
+    warmup: int = 1,
+    seed: int = 0,
 ):
     __tracebackhide__ = True
+    kwargs, reference_kwargs = kwargs or {}, reference_kwargs or {}
     worker = worker_of(submission)
 
     def warm(inputs):
