@@ -10,6 +10,7 @@ run on half a module when the notebook runs top to bottom. Modules are ordered s
 imported with ``from . import x`` come first, and the tests of a task go after the last module it
 needs.
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,9 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gradekit.course.questions import Question
-from gradekit.release.stubs import BEGIN, BEGIN_HIDDEN, END_HIDDEN, StubError, solution_files
+
 # The same rules as the stubs use to name a solution block's task: the notebook and the stub agree.
-from gradekit.release.stubs import enclosing_names, task_for_names
+from gradekit.release.stubs import (
+    BEGIN,
+    BEGIN_HIDDEN,
+    END_HIDDEN,
+    StubError,
+    enclosing_names,
+    solution_files,
+    task_for_names,
+)
 
 SUBMISSION_RE = re.compile(r"""submission\(\s*["'](q\d+)\.(\w+)["']""")
 TASK_MARK_RE = re.compile(r"""task\(\s*["'](q\d+\.\d+)["']""")
@@ -83,8 +92,10 @@ def _node_tasks(lines: list[str], first: int, last: int, question: Question, fil
         names = enclosing_names(lines, i, len(m.group(1)))
         task = task_for_names(question, names) if names else None
         if task is None:
-            raise StubError(f"{filename}:{i + 1}: this solution block is in no task's `functions` "
-                            f"(assignments/{question.id}/tasks.toml)")
+            raise StubError(
+                f"{filename}:{i + 1}: this solution block is in no task's `functions` "
+                f"(assignments/{question.id}/tasks.toml)"
+            )
         tasks.add(task)
     return tasks
 
@@ -168,18 +179,22 @@ def split_module(source: str, name: str, question: Question, filename: str) -> M
         else:
             early = _import_time_names(node) & solution_names
             if early:
-                raise StubError(f"{filename}:{node.lineno}: given code uses {', '.join(sorted(early))} when the "
-                                "module is imported; the notebook runs all given code before the solution "
-                                "cells, so move this code above the solutions")
+                raise StubError(
+                    f"{filename}:{node.lineno}: given code uses {', '.join(sorted(early))} when the "
+                    "module is imported; the notebook runs all given code before the solution "
+                    "cells, so move this code above the solutions"
+                )
             names, texts = given
         names.extend(_defined_names(node))
-        texts.append("".join(lines[start - 1:last]))
+        texts.append("".join(lines[start - 1 : last]))
         start = last + 1
-    texts.append("".join(lines[start - 1:]))  # what follows the last statement stays with it
+    texts.append("".join(lines[start - 1 :]))  # what follows the last statement stays with it
     groups = ([((), *given)] if any(t.strip() for t in given[1]) else []) + solutions
     # Each text starts with the blank lines that separated it from the statement above it.
-    chunks = tuple(Chunk(name, i, "".join(group_texts).strip("\n"), tasks, tuple(names))
-                   for i, (tasks, names, group_texts) in enumerate(groups, 1))
+    chunks = tuple(
+        Chunk(name, i, "".join(group_texts).strip("\n"), tasks, tuple(names))
+        for i, (tasks, names, group_texts) in enumerate(groups, 1)
+    )
     return Module(name, chunks, frozenset(_sibling_imports(tree)))
 
 

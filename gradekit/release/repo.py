@@ -4,6 +4,7 @@ Left out: solutions/ (with the hidden tests and model answers), the framework's 
 benchmarks/ and CI files. After copying, the release is checked: no hidden test file, and no file
 that holds half or more of a solution block's code (its pairs of neighbouring lines, or its only line).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,15 +14,24 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradekit.course.locate import find_course_root
 from gradekit.release import check
 from gradekit.release.stubs import BEGIN, END, solution_files
-from gradekit.course.locate import find_course_root
 
 # Copied as they are (relative to the course root); README.md comes from the student template.
-INCLUDE = ["assignments", "gradekit", "csrc", "setup.py", "pyproject.toml", "requirements.txt",
-           "conftest.py", ".gitignore"]
-SKIP_NAMES = shutil.ignore_patterns("__pycache__", "*.pyc", "*.so", "*.egg-info", "build", ".pytest_cache",
-                                    ".hypothesis")
+INCLUDE = [
+    "assignments",
+    "gradekit",
+    "csrc",
+    "setup.py",
+    "pyproject.toml",
+    "requirements.txt",
+    "conftest.py",
+    ".gitignore",
+]
+SKIP_NAMES = shutil.ignore_patterns(
+    "__pycache__", "*.pyc", "*.so", "*.egg-info", "build", ".pytest_cache", ".hypothesis"
+)
 MIN_LEAK_LINE = 16  # a one-line solution block shorter than this ("return out") identifies nothing
 MIN_LEAK_PAIR = 24  # two consecutive lines are a fingerprint when together at least this long
 
@@ -93,7 +103,7 @@ def _all_fingerprints(text: str) -> dict[tuple[str, ...], int]:
     """Every single line and every pair of neighbouring code lines in a file -> the first line's number."""
     lines = _code_lines(text)
     prints: dict[tuple[str, ...], int] = {}
-    for (n, line) in lines:
+    for n, line in lines:
         prints.setdefault((line,), n)
     for (n, first), (_, second) in zip(lines, lines[1:]):
         prints.setdefault((first, second), n)
@@ -125,14 +135,16 @@ def find_leaks(release: Path, course_root: Path) -> list[str]:
             shared = block.prints & prints.keys()
             if shared and 2 * len(shared) >= len(block.prints):
                 n = min(prints[p] for p in shared)
-                problems.append(f"{rel}:{n}: repeats {len(shared)} of {len(block.prints)} pieces of "
-                                f"the solution code at {block.origin}")
+                problems.append(
+                    f"{rel}:{n}: repeats {len(shared)} of {len(block.prints)} pieces of "
+                    f"the solution code at {block.origin}"
+                )
     return problems
 
 
 def _student_pyproject(text: str) -> str:
     """The student's bare `pytest` runs the questions (the kit's own tests are not released)."""
-    return re.sub(r'testpaths = \[[^\]]*\]', 'testpaths = ["assignments"]', text)
+    return re.sub(r"testpaths = \[[^\]]*\]", 'testpaths = ["assignments"]', text)
 
 
 def build(course_root: Path, out: Path, force: bool = False) -> Path:
@@ -170,8 +182,16 @@ def _git_init(out: Path) -> bool:
     run = lambda *a: subprocess.run([git, *a], cwd=out, check=True, capture_output=True)  # noqa: E731
     run("init", "-q")
     run("add", "-A")
-    run("-c", "user.name=gradekit", "-c", "user.email=gradekit@localhost", "commit", "-q", "-m",
-        "Student release of the CNN course unit")
+    run(
+        "-c",
+        "user.name=gradekit",
+        "-c",
+        "user.email=gradekit@localhost",
+        "commit",
+        "-q",
+        "-m",
+        "Student release of the CNN course unit",
+    )
     return True
 
 
@@ -185,6 +205,8 @@ def main(out: str, force: bool = False) -> int:
         return 1
     committed = _git_init(path)
     print(f"wrote the student release to {path}" + (" (a git repository with one commit)" if committed else ""))
-    print("no solutions, no hidden tests; students start with: pip install -r requirements.txt && "
-          "pip install --no-build-isolation -e . && pytest assignments/q1")
+    print(
+        "no solutions, no hidden tests; students start with: pip install -r requirements.txt && "
+        "pip install --no-build-isolation -e . && pytest assignments/q1"
+    )
     return 0

@@ -13,14 +13,15 @@ The stub keeps everything outside the markers and replaces each marked block by
 ``functions`` lists in ``assignments/qN/tasks.toml``. ``### BEGIN/END HIDDEN TESTS`` blocks are
 dropped. The committed ``assignments/`` must equal what this produces (a test checks it).
 """
+
 from __future__ import annotations
 
 import re
 import sys
 from pathlib import Path
 
-from gradekit.course.questions import Question, TaskTableError, load_question, question_folders
 from gradekit.course.locate import find_course_root
+from gradekit.course.questions import Question, TaskTableError, load_question, question_folders
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")

@@ -3,6 +3,7 @@
 A student's notebook is always made from the release notebook that nbgrader generated, the way a
 student gets it, then edited as the test needs (solution cells filled in, cells deleted or changed).
 """
+
 from __future__ import annotations
 
 import copy
@@ -46,8 +47,9 @@ class Course:
         raise KeyError(f"no cell {key!r} in the notebook")
 
     def solution_ids(self, qid: str) -> list[str]:
-        return [cell_key(c) for c in self.notebook("release", qid).cells
-                if c.metadata.get("nbgrader", {}).get("solution")]
+        return [
+            cell_key(c) for c in self.notebook("release", qid).cells if c.metadata.get("nbgrader", {}).get("solution")
+        ]
 
     def solved_text(self, qid: str, key: str) -> str:
         """What a student who solved the cell would have typed: the source cell without the markers."""
@@ -86,13 +88,23 @@ class Course:
 
         with Gradebook(f"sqlite:///{self.path / 'gradebook.db'}") as gb:
             nb = gb.find_submission_notebook(qid, qid, student)
-            return {g.name: {"score": g.score, "max_score": g.max_score, "auto_score": g.auto_score,
-                             "needs_manual_grade": g.needs_manual_grade} for g in nb.grades}
+            return {
+                g.name: {
+                    "score": g.score,
+                    "max_score": g.max_score,
+                    "auto_score": g.auto_score,
+                    "needs_manual_grade": g.needs_manual_grade,
+                }
+                for g in nb.grades
+            }
 
     def task_points(self, qid: str, student: str) -> dict[str, float]:
         """task id -> the points nbgrader gave its test cell."""
-        return {key[:-len("_tests")].replace("_", "."): g["score"]
-                for key, g in self.grades(qid, student).items() if key.endswith("_tests")}
+        return {
+            key[: -len("_tests")].replace("_", "."): g["score"]
+            for key, g in self.grades(qid, student).items()
+            if key.endswith("_tests")
+        }
 
 
 @pytest.fixture(scope="session")
@@ -104,6 +116,7 @@ def fixture_course(tmp_path_factory) -> Course:
 @pytest.fixture(scope="session")
 def course_of(tmp_path_factory):
     """course_of(["q1", "q3"]): the course repository's own questions as an nbgrader course."""
+
     def build(questions: list[str]) -> Course:
         return Course(tmp_path_factory.mktemp("nbgrader-real") / "course", REPO, questions)
 

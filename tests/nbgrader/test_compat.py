@@ -4,6 +4,7 @@ Notebooks generated before it import ``gradekit.notebook`` in their test cells, 
 nbgrader_config.py name ``gradekit.nbgrader_cells.RestoreDeletedSolutionCells`` among autograde's
 preprocessors. Both are exercised here as those files use them, not just imported.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -16,7 +17,7 @@ from gradekit.nbgrader import preprocessors, runtime
 
 # The test cell and the first code cell exactly as gradekit wrote them before the layout by package.
 OLD_START_CELL = "from gradekit.notebook import start_fresh\n\nstart_fresh()"
-OLD_TEST_CELL = '''# Tests of q1.1 "add" (40 points).
+OLD_TEST_CELL = """# Tests of q1.1 "add" (40 points).
 # The number shown below is the points earned.
 from gradekit.notebook import grade_task
 
@@ -24,7 +25,7 @@ hidden_tests = False
 ### BEGIN HIDDEN TESTS
 hidden_tests = True
 ### END HIDDEN TESTS
-print("POINTS", grade_task("q1.1", hidden=hidden_tests))'''
+print("POINTS", grade_task("q1.1", hidden=hidden_tests))"""
 HELPERS = '"""Arith."""\nimport numpy as np\n\n\ndef as_float_array(x):\n    return np.asarray(x, dtype=np.float64)\n'
 ADD = "def add(a, b):\n    return as_float_array(a) + as_float_array(b)\n"
 
@@ -53,5 +54,7 @@ def test_an_old_nbgrader_config_names_a_preprocessor_that_still_resolves():
 
 def test_a_new_course_config_names_the_preprocessor_by_its_package():
     assert "gradekit.nbgrader.preprocessors.RestoreDeletedSolutionCells" in preprocessors.NBGRADER_SANITIZE
-    assert import_item("gradekit.nbgrader.preprocessors.RestoreDeletedSolutionCells") is \
-        preprocessors.RestoreDeletedSolutionCells
+    assert (
+        import_item("gradekit.nbgrader.preprocessors.RestoreDeletedSolutionCells")
+        is preprocessors.RestoreDeletedSolutionCells
+    )

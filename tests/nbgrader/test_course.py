@@ -1,4 +1,5 @@
 """The course that `gradekit nbgrader` builds: what is released, validation, determinism, updates, CLI."""
+
 from __future__ import annotations
 
 import shutil
@@ -22,8 +23,14 @@ def released_text(course: Path) -> str:
 def test_release_holds_no_solution_hidden_test_or_model_answer(fixture_course):
     course = fixture_course.path
     files = {p.relative_to(course / "release").as_posix() for p in (course / "release").rglob("*") if p.is_file()}
-    assert files == {"q1/q1.ipynb", "q1/my_code/README.md", "q1/tests/pytest.ini", "q1/tests/q1/tasks.toml",
-                     "q1/tests/q1/test_arith.py", "q1/tests/q1/test_stats.py"}
+    assert files == {
+        "q1/q1.ipynb",
+        "q1/my_code/README.md",
+        "q1/tests/pytest.ini",
+        "q1/tests/q1/tasks.toml",
+        "q1/tests/q1/test_arith.py",
+        "q1/tests/q1/test_stats.py",
+    }
     text = released_text(course)
     blocks = release.solution_blocks(FIXTURE)
     text_lines = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
@@ -72,8 +79,11 @@ def test_a_fix_in_the_solutions_reaches_a_course_that_has_submissions(tmp_path):
     shutil.copytree(course / "release" / "q1", submitted)
     assert nbgrader_course.nbgrader(course, "autograde", "q1").returncode == 0
     solution = repo / "solutions" / "q1" / "arith.py"
-    solution.write_text(solution.read_text().replace("Elementwise sum, with NumPy broadcasting.",
-                                                     "Elementwise sum of a and b, with NumPy broadcasting."))
+    solution.write_text(
+        solution.read_text().replace(
+            "Elementwise sum, with NumPy broadcasting.", "Elementwise sum of a and b, with NumPy broadcasting."
+        )
+    )
     nbgrader_course.build(repo, course)
     assert "Elementwise sum of a and b" in (course / "release" / "q1" / "q1.ipynb").read_text()
 
@@ -90,12 +100,19 @@ def test_config_update_keeps_the_instructors_settings(tmp_path):
 
 def test_cli_builds_a_course_and_export_needs_a_gradebook(tmp_path):
     course = tmp_path / "course"
-    run = subprocess.run([sys.executable, "-m", "gradekit", "nbgrader", str(course), "--questions", "q1"],
-                         cwd=FIXTURE, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "gradekit", "nbgrader", str(course), "--questions", "q1"],
+        cwd=FIXTURE,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert (course / "release" / "q1" / "q1.ipynb").is_file() and f"nbgrader course in {course}" in run.stdout
-    export = subprocess.run([sys.executable, "-m", "gradekit", "nbgrader-export", str(course), "--out",
-                             str(tmp_path / "g.csv")], capture_output=True, text=True)
+    export = subprocess.run(
+        [sys.executable, "-m", "gradekit", "nbgrader-export", str(course), "--out", str(tmp_path / "g.csv")],
+        capture_output=True,
+        text=True,
+    )
     # generate_assignment made the gradebook; with no student in it the export is just the header
     assert export.returncode == 0, export.stderr
     assert (tmp_path / "g.csv").read_text().splitlines() == [",".join(nbgrader_course.EXPORT_FIELDS)]

@@ -1,4 +1,5 @@
 """What runs inside the notebooks: assembling the saved cells, and grade_task's verdicts."""
+
 from __future__ import annotations
 
 import contextlib
@@ -35,7 +36,7 @@ def test_assembly_joins_parts_in_order_and_leaves_out_a_broken_one(student, tmp_
     assert text.index("def as_float_array") < text.index("def add") and "broken" not in text
     assert assembly.problems == ["the cell my_code/arith.part3.py was left out: invalid syntax on its line 2"]
     # Line 1 of part 2 is the line after its cell's %%writefile line.
-    first_add_line = text[:text.index("def add")].count("\n") + 1
+    first_add_line = text[: text.index("def add")].count("\n") + 1
     assert assembly.cell_line("arith", first_add_line) == "line 2 of the cell my_code/arith.part2.py"
 
 
@@ -64,8 +65,7 @@ def test_grade_task_with_hidden_tests_splits_points_like_the_harness(student, ca
 
 def test_a_stub_earns_zero_and_says_not_implemented(student, capsys):
     assert notebook.grade_task("q1.2", folder=student) == 0.0  # no stats cell has run yet
-    assert "no cell of stats.py has run yet (they start with %%writefile my_code/stats.part)" in \
-        capsys.readouterr().out
+    assert "no cell of stats.py has run yet (they start with %%writefile my_code/stats.part)" in capsys.readouterr().out
     save(student, "stats", 1, "def mean_of_sums(a, b):\n    raise NotImplementedError()\n")
     assert notebook.grade_task("q1.2", folder=student) == 0.0
     assert "not implemented yet" in capsys.readouterr().out

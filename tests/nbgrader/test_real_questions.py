@@ -6,14 +6,15 @@ Checked: q1 and q3 (fast questions) and q8, a training question (fine-tuning run
 notebook's test cells). q7 goes through the same generator; it is left out only because its three
 autograded notebooks would add minutes of training to every CI run for no new code path.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from gradekit.nbgrader import cells as module_cells
 from gradekit.course.questions import load_question
+from gradekit.nbgrader import cells as module_cells
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = ["q1", "q3", "q8"]
@@ -27,9 +28,12 @@ def first_module(question):
     tests += sorted((REPO / "solutions" / question.id / "hidden").glob("test_*.py"))
     used = module_cells.modules_used_by_tests(tests)
     others = {m.name for m in modules if m.tasks and m is not first}
-    done = {t.id for t in question.tasks
-            if all(any(f in c.names or f.split(".")[0] in c.names for c in first.chunks) for f in t.functions)
-            and not used.get(t.id, set()) & others}
+    done = {
+        t.id
+        for t in question.tasks
+        if all(any(f in c.names or f.split(".")[0] in c.names for c in first.chunks) for f in t.functions)
+        and not used.get(t.id, set()) & others
+    }
     return first, done
 
 
@@ -39,8 +43,11 @@ def graded(course_of):
     for qid in QUESTIONS:
         first, _ = first_module(load_question(REPO / "assignments" / qid))
         source = course.notebook("source", qid)
-        half = [key for key in course.solution_ids(qid)
-                if course.cell(source, key).source.startswith(f"%%writefile my_code/{first.name}.part")]
+        half = [
+            key
+            for key in course.solution_ids(qid)
+            if course.cell(source, key).source.startswith(f"%%writefile my_code/{first.name}.part")
+        ]
         course.submit("alice", qid, course.student_notebook(qid, solved="all"))
         course.submit("bob", qid, course.student_notebook(qid))
         course.submit("carol", qid, course.student_notebook(qid, solved=half))

@@ -13,6 +13,7 @@ Seven students, each a release notebook edited the way students do:
 
 Expected points are hand-derived from tasks.toml (q1.1: 40 points over 3 tests, q1.2: 60).
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,7 @@ import pytest
 from gradekit.nbgrader import course as nbgrader_course
 
 Q = "q1"
-NOISY_ADD = '''%%writefile my_code/arith.part2.py
+NOISY_ADD = """%%writefile my_code/arith.part2.py
 import sys
 import warnings
 
@@ -33,13 +34,13 @@ print("arith: loading, noisily", file=sys.stderr)
 def add(a, b):
     warnings.warn("add: a warning the tests do not care about", UserWarning)
     np.log(np.zeros(1))  # numpy's RuntimeWarning (divide by zero)
-    return as_float_array(a) + as_float_array(b)'''
-NO_BROADCAST_ADD = '''%%writefile my_code/arith.part2.py
+    return as_float_array(a) + as_float_array(b)"""
+NO_BROADCAST_ADD = """%%writefile my_code/arith.part2.py
 def add(a, b):
     a, b = as_float_array(a), as_float_array(b)
     if a.shape != b.shape:
         raise ValueError("add: the shapes differ")
-    return a + b'''
+    return a + b"""
 CELL_TIMEOUT = 30  # seconds; generous for these cells, short enough for frank's infinite loop
 
 
@@ -50,13 +51,24 @@ def graded(fixture_course):
     course.submit("alice", Q, sub(Q, solved="all"))
     course.submit("bob", Q, sub(Q))
     course.submit("carol", Q, sub(Q, solved=["q1_1_arith_add"]))
-    course.submit("dave", Q, sub(Q, replace={"q1_1_arith_add": NO_BROADCAST_ADD,
-                                             "q1_2_tests": 'print("all tests passed")'},
-                                 delete=["q1_1_tests"]))
+    course.submit(
+        "dave",
+        Q,
+        sub(
+            Q,
+            replace={"q1_1_arith_add": NO_BROADCAST_ADD, "q1_2_tests": 'print("all tests passed")'},
+            delete=["q1_1_tests"],
+        ),
+    )
     course.submit("erin", Q, sub(Q, solved="all", delete=["q1_1_arith_add"]))
     course.submit("gina", Q, sub(Q, solved="all", delete=["q1_2_stats_mean_of_sums", "q1_2_tests"]))
-    course.submit("frank", Q, sub(Q, solved="all", replace={"q1_1_arith_add": NOISY_ADD},
-                                  insert_after={"q1_1_tests": "while True:\n    pass"}))
+    course.submit(
+        "frank",
+        Q,
+        sub(
+            Q, solved="all", replace={"q1_1_arith_add": NOISY_ADD}, insert_after={"q1_1_tests": "while True:\n    pass"}
+        ),
+    )
     course.nbgrader("autograde", Q, "--force", f"--Execute.timeout={CELL_TIMEOUT}")
     course.nbgrader("generate_feedback", Q, "--force")
     return course
@@ -84,8 +96,8 @@ def test_deleted_and_edited_test_cells_are_restored_and_run(graded):
     assert points["q1.1"] == pytest.approx(40 * 2 / 3, abs=1e-3)  # partial credit: 2 of 3 tests
     assert points["q1.2"] == 0  # the stub, whatever the edited cell printed
     autograded = graded.notebook("autograded/dave", Q)
-    assert "grade_task(\"q1.2\"" in graded.cell(autograded, "q1_2_tests").source
-    assert "grade_task(\"q1.1\"" in graded.cell(autograded, "q1_1_tests").source
+    assert 'grade_task("q1.2"' in graded.cell(autograded, "q1_2_tests").source
+    assert 'grade_task("q1.1"' in graded.cell(autograded, "q1_1_tests").source
 
 
 def test_feedback_hides_the_hidden_tests(graded):
@@ -126,7 +138,10 @@ def test_export_matches_nbgrader_export(graded, tmp_path):
 
 def test_points_in_nbgrader_equal_the_task_table(graded):
     source = graded.notebook("source", Q)
-    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
-              for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    points = {
+        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
     assert points == {"q1_1_tests": 40, "q1_2_tests": 60, "q1_w1_answer": 5}
     assert re.search(r"\| q1\.1 \| add \| 40 \| auto \|", source.cells[0].source)

@@ -1,4 +1,5 @@
 """`gradekit release`: a student repository that runs, scores stubs 0 and solutions 100, and leaks nothing."""
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,24 @@ def student_repo(tmp_path_factory) -> Path:
 def _pytest(repo: Path, question: str, report: Path) -> dict:
     # PYTHONPATH makes the release's own gradekit package the one imported, as after a student's install.
     env = dict(os.environ, PYTHONPATH=str(repo), PYTHONDONTWRITEBYTECODE="1")
-    subprocess.run([sys.executable, "-m", "pytest", f"assignments/{question}", "--gradekit-json", str(report),
-                    "-q", "-p", "no:cacheprovider"], cwd=repo, env=env, capture_output=True, text=True,
-                   timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            f"assignments/{question}",
+            "--gradekit-json",
+            str(report),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert report.is_file(), f"no report from the release's pytest on {question}"
     return json.loads(report.read_text())
 
@@ -56,8 +72,13 @@ def test_no_solution_body_is_in_the_release(student_repo):
     assert blocks, "found no solution code to look for: the check would prove nothing"
     # Independent of find_leaks: the whole release as one text, whitespace collapsed, searched for
     # each multi-line block's pieces written one after the other; no block may be there whole.
-    text = "\n".join(" ".join(line.split()) for p in student_repo.rglob("*") if p.is_file()
-                     for line in p.read_text(errors="ignore").splitlines() if line.strip())
+    text = "\n".join(
+        " ".join(line.split())
+        for p in student_repo.rglob("*")
+        if p.is_file()
+        for line in p.read_text(errors="ignore").splitlines()
+        if line.strip()
+    )
     whole = [b.origin for b in blocks if all("\n".join(piece) in text for piece in b.prints)]
     assert not whole, f"solution blocks in the release: {whole[:5]}"
 
