@@ -18,18 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+# The one marker parser, as the stubs use it: a notebook cell and a stub agree on every block's task.
+from gradekit.course import markers
 from gradekit.course.questions import Question
-
-# The same rules as the stubs use to name a solution block's task: the notebook and the stub agree.
-from gradekit.release.stubs import (
-    BEGIN,
-    BEGIN_HIDDEN,
-    END_HIDDEN,
-    StubError,
-    enclosing_names,
-    solution_files,
-    task_for_names,
-)
+from gradekit.release.stubs import StubError, solution_files
 
 SUBMISSION_RE = re.compile(r"""submission\(\s*["'](q\d+)\.(\w+)["']""")
 TASK_MARK_RE = re.compile(r"""task\(\s*["'](q\d+\.\d+)["']""")
@@ -65,39 +57,13 @@ def task_order(task_id: str) -> int:
     return int(task_id.split(".")[1])
 
 
-def drop_hidden_blocks(source: str, filename: str) -> str:
-    """Remove ``### BEGIN/END HIDDEN TESTS`` blocks, as the stubs do."""
-    out, hidden = [], False
-    for n, line in enumerate(source.splitlines(keepends=True), 1):
-        if BEGIN_HIDDEN.match(line):
-            hidden = True
-        elif END_HIDDEN.match(line):
-            if not hidden:
-                raise StubError(f"{filename}:{n}: END HIDDEN TESTS without BEGIN HIDDEN TESTS")
-            hidden = False
-        elif not hidden:
-            out.append(line)
-    if hidden:
-        raise StubError(f"{filename}: BEGIN HIDDEN TESTS without END HIDDEN TESTS")
-    return "".join(out)
-
-
-def _node_tasks(lines: list[str], first: int, last: int, question: Question, filename: str) -> set[str]:
+def _node_tasks(
+    lines: list[str], blocks: list[markers.Block], first: int, last: int, question: Question, filename: str
+) -> set[str]:
     """Tasks of the solution blocks on lines first..last (1-based, inclusive)."""
-    tasks = set()
-    for i in range(first - 1, last):
-        m = BEGIN.match(lines[i])
-        if m is None:
-            continue
-        names = enclosing_names(lines, i, len(m.group(1)))
-        task = task_for_names(question, names) if names else None
-        if task is None:
-            raise StubError(
-                f"{filename}:{i + 1}: this solution block is in no task's `functions` "
-                f"(assignments/{question.id}/tasks.toml)"
-            )
-        tasks.add(task)
-    return tasks
+    return {
+        markers.block_owner(lines, block, question, filename)[0] for block in blocks if first - 1 <= block.begin < last
+    }
 
 
 def _sibling_imports(tree: ast.Module) -> set[str]:
@@ -160,9 +126,10 @@ def split_module(source: str, name: str, question: Question, filename: str) -> M
     puts a deleted test cell back (after the solution or test cell before it), so a restored test
     still runs on the whole module.
     """
-    source = drop_hidden_blocks(source, filename)
+    source = markers.drop_hidden(source, filename)
     tree = ast.parse(source, filename)
     lines = source.splitlines(keepends=True)
+    blocks = markers.solution_blocks(lines, filename)
     given: tuple[list[str], list[str]] = ([], [])  # names, texts
     solutions: list[tuple[tuple[str, ...], list[str], list[str]]] = []  # (tasks, names, texts)
     solution_names: set[str] = set()
@@ -170,7 +137,7 @@ def split_module(source: str, name: str, question: Question, filename: str) -> M
     for node in tree.body:
         last = _trailing_comments_end(lines, node.end_lineno)
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        tasks = tuple(sorted(_node_tasks(lines, first, last, question, filename), key=task_order))
+        tasks = tuple(sorted(_node_tasks(lines, blocks, first, last, question, filename), key=task_order))
         if tasks:
             if not solutions or solutions[-1][0] != tasks:
                 solutions.append((tasks, [], []))

@@ -14,9 +14,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradekit.course import markers
 from gradekit.course.locate import find_course_root
 from gradekit.release import check
-from gradekit.release.stubs import BEGIN, END, solution_files
+from gradekit.release.stubs import solution_files
 
 # Copied as they are (relative to the course root); README.md comes from the student template.
 INCLUDE = [
@@ -61,18 +62,14 @@ def _fingerprints(lines: list[str]) -> list[tuple[str, ...]]:
     return [pair for pair in zip(lines, lines[1:]) if len(pair[0]) + len(pair[1]) >= MIN_LEAK_PAIR]
 
 
-def _blocks(text: str) -> list[list[tuple[int, str]]]:
-    """The code lines of each solution block in a solution file."""
-    blocks, current = [], None
-    for n, raw in enumerate(text.splitlines(), 1):
-        if BEGIN.match(raw):
-            current = []
-        elif END.match(raw):
-            if current:
-                blocks.append(current)
-            current = None
-        elif current is not None and _is_code(raw.strip()):
-            current.append((n, raw.strip()))
+def _blocks(text: str, filename: str) -> list[list[tuple[int, str]]]:
+    """The code lines (line number, stripped line) of each solution block in a solution file."""
+    lines = text.splitlines()
+    blocks = []
+    for block in markers.solution_blocks(lines, filename):
+        code = [(n, raw.strip()) for n, raw in enumerate(block.body(lines), block.begin + 2) if _is_code(raw.strip())]
+        if code:
+            blocks.append(code)
     return blocks
 
 
@@ -92,7 +89,7 @@ def solution_blocks(course_root: Path) -> list[SolutionBlock]:
         for path in solution_files(solutions, qdir.name):
             stub = course_root / "assignments" / qdir.name / path.name
             in_stub = set(_all_fingerprints(stub.read_text(encoding="utf-8"))) if stub.is_file() else set()
-            for block in _blocks(path.read_text(encoding="utf-8")):
+            for block in _blocks(path.read_text(encoding="utf-8"), f"solutions/{qdir.name}/{path.name}"):
                 prints = set(_fingerprints([line for _, line in block])) - in_stub
                 if prints:
                     found.append(SolutionBlock(f"solutions/{qdir.name}/{path.name}:{block[0][0]}", prints))

@@ -11,54 +11,21 @@ Solutions mark what the student writes with nbgrader's markers::
 The stub keeps everything outside the markers and replaces each marked block by
 ``raise NotImplementedError("q1.3 not implemented yet: conv2d")``, the task id coming from the
 ``functions`` lists in ``assignments/qN/tasks.toml``. ``### BEGIN/END HIDDEN TESTS`` blocks are
-dropped. The committed ``assignments/`` must equal what this produces (a test checks it).
+dropped. The grammar is parsed by gradekit.course.markers. The committed ``assignments/`` must equal what this produces (a test checks it).
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
+from gradekit.course import markers
 from gradekit.course.locate import find_course_root
+from gradekit.course.markers import MarkerError
 from gradekit.course.questions import Question, TaskTableError, load_question, question_folders
 
-BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
-END = re.compile(r"^\s*### END SOLUTION\s*$")
-BEGIN_HIDDEN = re.compile(r"^\s*### BEGIN HIDDEN TESTS\s*$")
-END_HIDDEN = re.compile(r"^\s*### END HIDDEN TESTS\s*$")
-DEF = re.compile(r"^(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
-
-
-class StubError(ValueError):
-    """Solution markers that cannot be turned into a stub; the message gives file and line."""
-
-
-def enclosing_names(lines: list[str], index: int, indent: int) -> list[str]:
-    """Names of the defs/classes enclosing line ``index`` (outermost first)."""
-    names: list[str] = []
-    limit = indent
-    for line in reversed(lines[:index]):
-        m = DEF.match(line)
-        if m and len(m.group(1)) < limit:
-            names.insert(0, m.group(3))
-            limit = len(m.group(1))
-            if limit == 0:
-                break
-    return names
-
-
-def task_for_names(question: Question, names: list[str]) -> str | None:
-    """The task whose functions list names this block's function, method ('Cls.meth') or class."""
-    candidates = []
-    if names:
-        candidates += [".".join(names[i:]) for i in range(len(names))]  # 'Net.forward', then 'forward'
-        candidates += [".".join(names[: i + 1]) for i in range(len(names) - 1)]  # the class 'Net'
-    for name in candidates:
-        task = question.task_for_function(name)
-        if task is not None:
-            return task.id
-    return None
+# One error for every problem a solution file's markers can have, wherever they are read.
+StubError = MarkerError
 
 
 def make_stub(source: str, question: Question, filename: str) -> str:
@@ -66,44 +33,15 @@ def make_stub(source: str, question: Question, filename: str) -> str:
     lines = source.splitlines(keepends=True)
     out: list[str] = []
     i = 0
-    while i < len(lines):
-        line = lines[i]
-        if BEGIN_HIDDEN.match(line):
-            j = i + 1
-            while j < len(lines) and not END_HIDDEN.match(lines[j]):
-                j += 1
-            if j == len(lines):
-                raise StubError(f"{filename}:{i + 1}: BEGIN HIDDEN TESTS without END HIDDEN TESTS")
-            i = j + 1
+    for block in markers.parse(lines, filename):
+        out += lines[i : block.begin]
+        i = block.end + 1
+        if block.kind == markers.HIDDEN:
             continue
-        m = BEGIN.match(line)
-        if m is None:
-            if END.match(line):
-                raise StubError(f"{filename}:{i + 1}: END SOLUTION without BEGIN SOLUTION")
-            out.append(line)
-            i += 1
-            continue
-        indent = m.group(1)
-        j = i + 1
-        while j < len(lines) and not END.match(lines[j]):
-            if BEGIN.match(lines[j]):
-                raise StubError(f"{filename}:{j + 1}: BEGIN SOLUTION inside another solution block")
-            j += 1
-        if j == len(lines):
-            raise StubError(f"{filename}:{i + 1}: BEGIN SOLUTION without END SOLUTION")
-        names = enclosing_names(lines, i, len(indent))
-        if not names or not indent:
-            raise StubError(f"{filename}:{i + 1}: a solution block must sit inside a function or method")
-        task_id = task_for_names(question, names)
-        if task_id is None:
-            qualname = ".".join(names)
-            raise StubError(
-                f"{filename}:{i + 1}: `{qualname}` is in no task's `functions` list in "
-                f"assignments/{question.id}/tasks.toml"
-            )
+        task_id, names = markers.block_owner(lines, block, question, filename)
         label = ".".join(names[-2:]) if len(names) > 1 else names[-1]  # 'conv2d' or 'LeNet5.forward'
-        out.append(f'{indent}raise NotImplementedError("{task_id} not implemented yet: {label}")\n')
-        i = j + 1
+        out.append(f'{block.indent}raise NotImplementedError("{task_id} not implemented yet: {label}")\n')
+    out += lines[i:]
     return "".join(out)
 
 
