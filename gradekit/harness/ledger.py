@@ -24,7 +24,8 @@ MESSAGE_WIDTH = 200
 @dataclass
 class Verdict:
     status: str  # passed | failed | skipped | not run
-    kind: str  # ok | not-implemented | missing | import-error | forbidden | timeout | wrong | error | skipped | not-run
+    # ok | not-implemented | missing | import-error | forbidden | timeout | not-graded | wrong | error | skipped | not-run
+    kind: str
     message: str = ""
     fraction: float = 0.0
     speed: SpeedResult | None = None
@@ -32,10 +33,32 @@ class Verdict:
 
     @property
     def public_message(self) -> str:
-        """The message a student may read: a hidden test's wrong values and code stay hidden."""
-        if self.hidden and self.kind in ("wrong", "error"):
-            return f"hidden test {self.hidden} failed (its details are not shown)"
-        return self.message
+        """The message a student may read: nothing of a hidden test but its name and the kind of failure.
+
+        Every kind is redacted, not only wrong answers: in grade mode the submission's own process
+        chooses what it raises, and the text of a "not implemented" or "missing name" error it
+        raised could carry the hidden inputs it was called with.
+        """
+        if not self.hidden:
+            return self.message
+        why = HIDDEN_FAILURES.get(self.kind)
+        if self.kind == "not-implemented":
+            return f"not implemented yet (hidden test {self.hidden})"
+        if self.kind == "not-graded":
+            return f"not graded: the submission's time budget ran out (hidden test {self.hidden})"
+        if why:
+            return f"hidden test {self.hidden} failed: {why} (its details are not shown)"
+        return f"hidden test {self.hidden} failed (its details are not shown)"
+
+
+# What a hidden test's failure may say, by kind: fixed texts, so that no text from the test or the
+# submission reaches the student.
+HIDDEN_FAILURES = {
+    "missing": "a name it uses is missing from the submission",
+    "import-error": "a module it uses could not be imported",
+    "forbidden": "the code called a routine this task forbids",
+    "timeout": "the task's time limit ran out",
+}
 
 
 NOT_RUN = Verdict("not run", "not-run", "did not run", 0.0)
@@ -58,6 +81,8 @@ class TaskResult:
             return "not run"
         if all(v.kind == "not-implemented" for v in self.verdicts):
             return "not implemented"
+        if all(v.kind == "not-graded" for v in self.verdicts):
+            return "not graded"  # the submission's time budget ran out before any of its tests finished
         if all(v.status == "passed" and v.fraction >= 1.0 for v in self.verdicts):
             return "passed"
         if self.earned > 0:
@@ -160,8 +185,8 @@ def classify(exc: BaseException, submission_files: set[str]) -> Verdict:
         if isinstance(e, ForbiddenCallError):
             return Verdict("failed", "forbidden", one_line(str(e)))
     for e in _chain(exc):
-        if isinstance(e, TaskTimeout):
-            return Verdict("failed", "timeout", one_line(str(e)))
+        if isinstance(e, TaskTimeout):  # a timeout of the submission's budget is "not-graded"
+            return Verdict("failed", getattr(e, "kind", "timeout"), one_line(str(e)))
     for e in _chain(exc):
         if isinstance(e, SubmissionError):
             return Verdict("failed", getattr(e, "kind", "error"), one_line(str(e)))

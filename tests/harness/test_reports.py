@@ -4,6 +4,7 @@ import csv
 import xml.etree.ElementTree as ET
 
 import jsonschema
+import pytest
 
 # Gradescope's autograder results format (the fields gradekit writes; Gradescope accepts more).
 GRADESCOPE_SCHEMA = {
@@ -106,3 +107,39 @@ def test_hidden_test_details_never_reach_the_reports(course):
     assert task["score"] == 5  # the visible test passes, the hidden one fails
     assert task["output"] == "hidden test test_mean_of_secret_values failed (its details are not shown)"
     assert "SECRET" not in (course.root / "results.json").read_text() + out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("body", "kind_text"),
+    [
+        (
+            'raise NotImplementedError(f"q1.4 not implemented yet: mean({x!r})")',
+            "not implemented yet (hidden test test_mean_of_secret_inputs)",
+        ),
+        (
+            'raise __import__("gradekit.harness.importer").harness.importer.MissingNameError(f"missing: {x!r}")',
+            "hidden test test_mean_of_secret_inputs failed: a name it uses is missing from the submission "
+            "(its details are not shown)",
+        ),
+    ],
+)
+def test_a_hidden_tests_inputs_cannot_come_back_in_the_submissions_own_error(course, body, kind_text):
+    """The submission chooses what it raises; whatever kind of failure it fakes, no text of it is shown."""
+    course.write(
+        "solutions/q1/hidden/test_hidden_inputs.py",
+        """
+        import pytest
+        import gradekit
+
+        @pytest.mark.task("q1.4")
+        def test_mean_of_secret_inputs():
+            assert gradekit.submission("q1.stats").mean([1234.5, 6789.0]) == 4011.75
+        """,
+    )
+    sub = course.submission(
+        "echo", stats=f"def mean(x):\n    if len(x) == 2 and x[0] > 1000:\n        {body}\n    return sum(x) / len(x)\n"
+    )
+    csv_out = course.root / "scores.csv"
+    result = course.run("--against", str(sub), "--with-hidden", "--gradekit-csv", str(csv_out))
+    assert result.tasks["q1.4"]["output"] == kind_text
+    assert "1234.5" not in (course.root / "results.json").read_text() + csv_out.read_text()

@@ -3,7 +3,8 @@
 Each file in cases/ describes one cheat: a docstring, the question and module it attacks, the
 tasks it must not earn points on (ATTACKED), the tasks that must keep their full points despite it
 (KEEPS: a crash or hang costs the attacked task only), optionally the REASON (or REASONs, any of them) its first attacked task
-must report (so a case cannot pass by failing for some unrelated cause), and code appended to a copy of
+must report (so a case cannot pass by failing for some unrelated cause), the texts that must appear in
+no report (NOT_IN_REPORTS: what a hidden test's inputs would leak as), and code appended to a copy of
 the fixture course's reference solution, so everything but the cheat is correct. ``{{COURSE}}``,
 ``{{OUT}}``, ``{{PORT}}`` and ``{{SECRET_FILE}}`` in that code are replaced by the real paths and
 port, as a student who knew the grader's layout would write them.

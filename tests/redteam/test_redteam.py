@@ -84,6 +84,9 @@ def test_attack_earns_nothing_and_costs_nothing_else(case, tmp_path, local_serve
     for task in spec["KEEPS"]:
         entry = graded.tasks[task]
         assert entry["score"] == entry["max_score"], f"{case.stem} cost {task} points:\n{graded.explain()}"
+    for text in spec.get("NOT_IN_REPORTS", []):  # what a hidden test gave the submission must not come back
+        for name in ("results.json", "junit.xml", "score.csv"):
+            assert text not in (out / name).read_text(), f"{case.stem}: {text!r} reached {name}:\n{graded.explain()}"
     ignored = graded.results["extra_data"]["files_ignored"]
     assert set(spec["IGNORED"]) <= set(ignored), ignored
     # Nothing the submission left behind may change the reports once grading is over.
