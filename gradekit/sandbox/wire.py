@@ -32,6 +32,10 @@ MAX_MESSAGE = int(os.environ.get("GRADEKIT_MAX_MESSAGE_MB", "512")) * 2**20
 MAX_BLOBS = 100_000
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
+# The JSON part of a frame on its own: bulk data travels as blobs, and the JSON is parsed into
+# Python objects that take many times its size, so a bomb of nested empty lists must be stopped
+# before it is parsed, not after.
+MAX_JSON = 16 * 2**20
 
 
 class WireError(Exception):
@@ -104,8 +108,17 @@ def recv(
     total = json_len + sum(sizes)
     if total > limit:
         raise WireError(f"message of {total / 2**20:.0f} MiB is over the {limit / 2**20:.0f} MiB limit")
+    if json_len > MAX_JSON:
+        raise WireError(f"a message's JSON part of {json_len / 2**20:.0f} MiB is over {MAX_JSON / 2**20:.0f} MiB")
+    body = _read_exact(sock, json_len, deadline)
+    # Every value but the first follows a comma or opens a container: this bounds the nodes the
+    # parser would build, counted in C before anything is built (commas in strings count too:
+    # the bound is loose, never short).
+    nodes = body.count(b",") + body.count(b"[") + body.count(b"{")
+    if nodes > MAX_NODES:
+        raise WireError(f"a message of more than {MAX_NODES} values")
     try:
-        msg = json.loads(_read_exact(sock, json_len, deadline).decode())
+        msg = json.loads(body.decode())
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise WireError(f"bad JSON: {exc}") from None
     if not isinstance(msg, dict):

@@ -108,3 +108,38 @@ def test_a_missing_reply_hits_the_deadline():
     a, b = socket.socketpair()
     with a, b, pytest.raises(wire.Deadline):
         wire.recv(b, deadline=time.monotonic() + 0.05)
+
+
+def _raw_frame(body: bytes) -> bytes:
+    return wire._HEAD.pack(wire.MAGIC, len(body), 0) + body
+
+
+def test_a_json_part_over_its_cap_is_refused_from_the_header_alone():
+    a, b = socket.socketpair()
+    with a, b:
+        # Claims 100 MiB of JSON and sends none of it: refused without reading or waiting.
+        a.sendall(wire._HEAD.pack(wire.MAGIC, 100 * 2**20, 0))
+        with pytest.raises(wire.WireError, match="JSON part of 100 MiB is over"):
+            wire.recv(b)
+
+
+@pytest.mark.parametrize("bomb", [b"[" + b"[]," * 2_000_000 + b"[]]", b'{"a":[' + b"0," * 3_000_000 + b"0]}"])
+def test_a_message_of_too_many_values_is_refused_before_it_is_parsed(bomb):
+    import threading
+    import tracemalloc
+
+    assert len(bomb) < wire.MAX_JSON
+    a, b = socket.socketpair()
+    with a, b:
+        sender = threading.Thread(target=a.sendall, args=(_raw_frame(bomb),))
+        sender.start()
+        tracemalloc.start()
+        try:
+            with pytest.raises(wire.WireError, match="more than 1000000 values"):
+                wire.recv(b)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        sender.join()
+    # The frame's bytes, a copy or two; parsing it would have built millions of Python objects.
+    assert peak < 4 * len(bomb), f"receiving a {len(bomb) >> 20} MiB frame peaked at {peak >> 20} MiB"
