@@ -73,7 +73,9 @@ def cmd_nbgrader_export(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     from gradekit.grade import grade as grading
 
-    return grading.main(args.submission, out=args.out, questions=args.questions, timeout=args.timeout)
+    return grading.main(
+        args.submission, out=args.out, questions=args.questions, timeout=args.timeout, budget=args.budget
+    )
 
 
 def cmd_grade_all(args: argparse.Namespace) -> int:
@@ -151,6 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", metavar="DIR", required=True)
     add_questions_option(s, default="those submitted")
     s.add_argument("--timeout", metavar="S", type=float, default=None, help="wall-clock seconds per task")
+    s.add_argument(
+        "--budget",
+        metavar="SECONDS",
+        type=float,
+        default=None,
+        help="wall-clock seconds for the whole submission (env GRADEKIT_BUDGET when absent): divided among "
+        "the questions by their time limits; tests left when a question's share runs out are reported "
+        "'not graded', and the reports are written within the budget plus 15 s",
+    )
     s.set_defaults(func=cmd_grade)
 
     s = sub.add_parser("grade-all", help="grade every submission under ROOT in parallel")

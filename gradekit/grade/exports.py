@@ -57,6 +57,9 @@ ROOT="${GRADEKIT_AUTOGRADER_ROOT:-/autograder}"
 PY="${GRADEKIT_PYTHON:-$ROOT/venv/bin/python}"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
+# The whole grading must end before Gradescope's timeout (10 minutes unless the assignment raises
+# it): the budget leaves a minute for start-up and the upload. Set it to the timeout minus 60 s.
+export GRADEKIT_BUDGET="${GRADEKIT_BUDGET:-540}"
 GRADEKIT_COURSE="$ROOT/source" "$PY" -m gradekit grade "$ROOT/submission" --out "$ROOT/results" __QUESTIONS__
 status=$?
 if [ ! -s "$ROOT/results/results.json" ]; then

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,11 @@ from gradekit.sandbox.parent.session import GradeConfig
 
 ENV_COURSE = "GRADEKIT_COURSE"  # the course repository (default: found from the working directory)
 ENV_HIDE = "GRADEKIT_HIDE"  # more folders to hide from the sandbox (os.pathsep-separated)
+ENV_BUDGET = "GRADEKIT_BUDGET"  # seconds for the whole submission when --budget is not given
 DEFAULT_TEST_SECONDS = 120.0
+# With a budget, pytest stops its tests by the budget's end by itself (gradekit.grade.plugin); it is
+# killed only if it is still running this long after, and then its results are lost.
+LAST_RESORT_SECONDS = 10.0
 
 
 def course_root() -> Path:
@@ -81,9 +86,52 @@ def _pytest_argv(root: Path, questions: list[str], staged: Path, work: Path) -> 
     ]
 
 
-def grade(submission: Path, out: Path, questions: list[str] | None = None, timeout: float | None = None) -> int:
-    """Grade ``submission`` into ``out``; see the module docstring. Returns the exit status."""
+def budget_seconds(given: float | None) -> float | None:
+    """The submission's time budget: ``--budget``, else $GRADEKIT_BUDGET (for platforms such as
+    Gradescope, where the command line is fixed in a script), else none."""
+    text = os.environ.get(ENV_BUDGET, "").strip()
+    if given is None and text:
+        try:
+            given = float(text)
+        except ValueError:
+            raise ValueError(f"{ENV_BUDGET}={text!r} is not a number of seconds") from None
+    if given is not None and not given > 0:
+        raise ValueError(f"the time budget must be a positive number of seconds, not {given:g}")
+    return given
+
+
+def _outer_limit(started: float, budget: float | None, questions: list[str], timeout: float | None) -> float:
+    """How long the pytest process may run before it is killed: a last resort, after the point at
+    which it should have stopped by itself."""
+    if budget is not None:
+        return max(started + budget + LAST_RESORT_SECONDS - time.monotonic(), 1.0)
+    return len(questions) * 10 * (timeout or DEFAULT_TEST_SECONDS) + 600
+
+
+def _run_pytest(argv: list[str], root: Path, env: dict, limit: float) -> tuple[str, int]:
+    """pytest's output and exit status (-1 when it was killed at ``limit``)."""
+    try:
+        proc = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, timeout=limit)
+        return proc.stdout + proc.stderr, proc.returncode
+    except subprocess.TimeoutExpired as exc:
+        out = [x.decode(errors="replace") if isinstance(x, bytes) else (x or "") for x in (exc.stdout, exc.stderr)]
+        return f"{out[0]}{out[1]}\ngrading ran past {limit:g} s", -1
+
+
+def grade(
+    submission: Path,
+    out: Path,
+    questions: list[str] | None = None,
+    timeout: float | None = None,
+    budget: float | None = None,
+) -> int:
+    """Grade ``submission`` into ``out``; see the module docstring. Returns the exit status.
+
+    ``budget`` (or $GRADEKIT_BUDGET) bounds the whole grading, from now: the reports are written
+    within it plus a few seconds, with the points of every task that finished in time.
+    """
     started = time.monotonic()
+    budget = budget_seconds(budget)
     root = course_root()
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="gradekit-grade-"))
@@ -100,6 +148,7 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
             tests_sha256=grade_report.tests_hash(root, graded),
             files_copied=staged.copied,
             files_ignored=staged.ignored,
+            notebooks_ignored=staged.notebooks,
             files_ignored_count=staged.ignored_count,
             files_refused=staged.refused,
             speed_tolerance=f"a speed task's points may differ between two gradings by what a factor "
@@ -120,22 +169,12 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
             forbid=[list(f) for f in forbid],
             facts=str(work / "facts.json"),
             uid=uid,
+            deadline=started + budget if budget is not None else None,
         )
         config.save(work / "config.json")
-        budget = len(graded) * 10 * (timeout or DEFAULT_TEST_SECONDS) + 600
         env = dict(os.environ, GRADEKIT_GRADE=str(work / "config.json"), PYTHONDONTWRITEBYTECODE="1")
-        try:
-            proc = subprocess.run(
-                _pytest_argv(root, graded, staged.root, work),
-                cwd=root,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=budget,
-            )
-            log, code = proc.stdout + proc.stderr, proc.returncode
-        except subprocess.TimeoutExpired as exc:
-            log, code = f"{exc.stdout or ''}{exc.stderr or ''}\ngrading ran past {budget:g} s", -1
+        limit = _outer_limit(started, budget, graded, timeout)
+        log, code = _run_pytest(_pytest_argv(root, graded, staged.root, work), root, env, limit)
         swept = launch.sweep_uid(uid)  # nothing of the worker may outlive grading
         facts = json.loads((work / "facts.json").read_text()) if (work / "facts.json").is_file() else {}
         log = log if isinstance(log, str) else log.decode(errors="replace")
@@ -150,6 +189,9 @@ def grade(submission: Path, out: Path, questions: list[str] | None = None, timeo
             worker_output_bytes=facts.get("output_bytes", 0),
             leftovers_killed=swept,
             grading_seconds=round(time.monotonic() - started, 2),
+            budget_seconds=budget,
+            time_shares=facts.get("time_shares", {}),
+            hung_imports=facts.get("hung_imports", {}),
         )
         if code not in (0, 1) or not (work / "results.json").is_file():
             tail = "\n".join(log.splitlines()[-15:])  # log is text by now (decoded above)
@@ -189,24 +231,55 @@ def _summary(results: dict, extra: dict) -> str:
     if extra.get("files_ignored_count"):
         shown = ", ".join(extra["files_ignored"][:10])
         lines.append(f"ignored {extra['files_ignored_count']} file(s) that are not expected module files: {shown}")
+    if extra.get("notebooks_ignored"):
+        lines.append(
+            f"not graded: {', '.join(extra['notebooks_ignored'][:10])}: `gradekit grade` takes the module files "
+            "(q1/conv.py, ...); notebooks are graded through nbgrader (`gradekit nbgrader`, docs/nbgrader.md)"
+        )
     if extra.get("files_refused"):
         lines.append("refused: " + "; ".join(extra["files_refused"][:10]))
+    for name, limit in extra.get("hung_imports", {}).items():
+        path = name.replace(".", "/") + ".py"
+        lines.append(f"{path} did not finish importing within {limit:g} s: every test that needs it failed")
+    cut = [t["number"] for t in results.get("tests", []) if str(t.get("output", "")).startswith("not graded")]
+    if cut:
+        lines.append(f"the time budget of {extra.get('budget_seconds') or 0:g} s ran out; not graded: {', '.join(cut)}")
     return "\n".join(lines)
 
 
 def submission_digest(path: Path) -> str:
-    """sha256 of a submission's expected files (what grade-all uses to tell a resubmission)."""
+    """sha256 of a submission's module files, or of its archive (what grade-all uses to tell a
+    resubmission). Read as staging reads: no link followed, regular files only, sizes capped."""
     digest = hashlib.sha256()
     path = Path(path)
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*.py") if p.is_file())
-    for f in files:
-        digest.update(str(f.relative_to(path) if f != path else f.name).encode() + f.read_bytes())
+    info = path.lstat()
+    if stat.S_ISREG(info.st_mode):
+        digest.update(path.name.encode())
+        with open(path, "rb") as fh:
+            for _ in range(staging.MAX_ARCHIVE_BYTES // 2**20 + 1):  # an upload larger than that is refused
+                chunk = fh.read(2**20)
+                if not chunk:
+                    break
+                digest.update(chunk)
+        return digest.hexdigest()
+    if not stat.S_ISDIR(info.st_mode):
+        raise staging.StagingError(f"{path.name}: not a folder or an archive")
+    for rel, entry in staging.scan_folder(path):
+        if rel.endswith(".py") and stat.S_ISREG(entry.st_mode):
+            with open(path / rel, "rb") as fh:
+                digest.update(rel.encode() + b"\0" + fh.read(staging.MAX_MODULE_BYTES + 1))
     return digest.hexdigest()
 
 
-def main(submission: str, out: str, questions: list[str] | None = None, timeout: float | None = None) -> int:
+def main(
+    submission: str,
+    out: str,
+    questions: list[str] | None = None,
+    timeout: float | None = None,
+    budget: float | None = None,
+) -> int:
     try:
-        return grade(Path(submission), Path(out), questions, timeout)
+        return grade(Path(submission), Path(out), questions, timeout, budget)
     except Exception as exc:  # noqa: BLE001 - gradekit's own failure: say so, exit non-zero
         print(f"gradekit grade: {type(exc).__name__}: {exc}", file=sys.stderr)
         try:

@@ -3,7 +3,10 @@
 Every sub-folder and every archive (.zip, .tar, .tar.gz, .tgz) directly under ROOT is one student's
 submission, named after it. Each is graded by its own ``gradekit grade`` process into
 ``DIR/submissions/<student>/``; a submission's ``done.json`` records the digest of what was
-graded, so a re-run skips it (unless --force, or the student resubmitted). A grading that
+graded, the questions asked for and the hash of the tests that graded it, so a re-run skips it
+only when all three are unchanged (or never, with --force). Two entries with one name (``alice/``
+and ``alice.zip``), and a submission that cannot be read, are that student's row only, "not
+graded" with the reason; hidden entries and other files are listed as not submissions. A grading that
 crashes, hangs past its time limit or is killed costs that student's row only: it is reported as
 failed and graded again on the next run. After every finished grading, ``DIR/scores.csv`` (one
 row per student, one column per question, and the total) and ``DIR/summary.md`` (failures per
@@ -27,7 +30,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from gradekit.grade.grade import ENV_HIDE, submission_digest
+from gradekit.course.locate import LocateError
+from gradekit.course.questions import question_folders
+from gradekit.grade.grade import ENV_HIDE, course_root, submission_digest
+from gradekit.grade.results import tests_hash
+from gradekit.grade.staging import StagingError
 from gradekit.harness.reports import atomic_write
 
 ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz")
@@ -40,21 +47,46 @@ class Submission:
     path: Path
 
 
-def find_submissions(root: Path) -> list[Submission]:
-    found = []
+@dataclass
+class Found:
+    """What ROOT holds: the submissions to grade, and the entries that are not graded, with why."""
+
+    submissions: list[Submission]
+    refused: dict[str, str]  # student -> why their row is "not graded"
+    skipped: list[str]  # entries that are not submissions (hidden files, other files)
+
+
+def _student_name(entry: Path) -> str | None:
+    if entry.is_dir() and not entry.is_symlink():
+        return entry.name
+    if entry.is_file() and not entry.is_symlink():
+        for ext in sorted(ARCHIVES, key=len, reverse=True):
+            if entry.name.endswith(ext):
+                return entry.name[: -len(ext)]
+    return None
+
+
+def find_submissions(root: Path) -> Found:
+    """Every folder and archive directly under ROOT, one per student; two entries with the same
+    name (``alice/`` and ``alice.zip``) are not guessed between: that student is not graded, and
+    the row says why."""
+    by_name: dict[str, list[Path]] = {}
+    skipped = []
     for entry in sorted(root.iterdir()):
-        if entry.name.startswith("."):
+        name = _student_name(entry) if not entry.name.startswith(".") else None
+        if name is None:
+            skipped.append(entry.name)
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            found.append(Submission(entry.name, entry))
-        elif entry.is_file() and entry.name.endswith(ARCHIVES):
-            name = entry.name
-            for ext in sorted(ARCHIVES, key=len, reverse=True):
-                if name.endswith(ext):
-                    name = name[: -len(ext)]
-                    break
-            found.append(Submission(name, entry))
-    return found
+        by_name.setdefault(name, []).append(entry)
+    subs, refused = [], {}
+    for name, entries in sorted(by_name.items()):
+        if len(entries) > 1:
+            refused[name] = (
+                f"{len(entries)} submissions have this name ({', '.join(e.name for e in entries)}): keep one and run again"
+            )
+        else:
+            subs.append(Submission(name, entries[0]))
+    return Found(subs, refused, skipped)
 
 
 class Progress:
@@ -88,7 +120,7 @@ class Progress:
             self.stream.write("\n")
 
 
-def _grade_one(sub: Submission, out: Path, questions, timeout, hide: list[Path], running: dict) -> dict:
+def _grade_one(sub: Submission, key: dict, out: Path, questions, timeout, hide: list[Path], running: dict) -> dict:
     """Run `gradekit grade` for one student in its own process group; return its done.json record."""
     folder = out / "submissions" / sub.student
     folder.mkdir(parents=True, exist_ok=True)
@@ -100,7 +132,7 @@ def _grade_one(sub: Submission, out: Path, questions, timeout, hide: list[Path],
     env = dict(os.environ)
     env[ENV_HIDE] = os.pathsep.join([*(str(h) for h in hide), env.get(ENV_HIDE, "")]).strip(os.pathsep)
     started = time.monotonic()
-    record = {"student": sub.student, "submission": str(sub.path), "digest": submission_digest(sub.path)}
+    record = {"student": sub.student, "submission": str(sub.path), **key}
     with open(folder / "grade-all.log", "w") as log:
         proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         running[sub.student] = proc
@@ -122,14 +154,26 @@ def _grade_one(sub: Submission, out: Path, questions, timeout, hide: list[Path],
     return record
 
 
-def _finished(folder: Path, digest: str) -> bool:
+def grading_key(sub: Submission, course: Path, questions) -> dict:
+    """What a grading depends on: the submission's files, the questions asked for and the tests
+    that graded them. A re-run skips a student only when all three are as they were."""
+    return {
+        "digest": submission_digest(sub.path),
+        "asked": ",".join(questions) if questions else "submitted",
+        "tests_sha256": tests_hash(course, questions or [q.name for q in question_folders(course / "assignments")]),
+    }
+
+
+def _finished(folder: Path, key: dict) -> str:
+    """Why the student's earlier grading still stands ("" when it does not)."""
     done = folder / "done.json"
     if not done.is_file() or not (folder / "results.json").is_file():
-        return False
+        return ""
     try:
-        return json.loads(done.read_text()).get("digest") == digest
+        record = json.loads(done.read_text())
     except ValueError:
-        return False
+        return ""
+    return "same files, questions and tests" if all(record.get(k) == v for k, v in key.items()) else ""
 
 
 def write_tables(out: Path, students: list[str], failures: dict[str, str], stats: dict) -> None:
@@ -169,7 +213,8 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
     lines = [
         "# grade-all summary",
         "",
-        f"{stats.get('graded', 0)} graded this run, {stats.get('skipped', 0)} already graded, "
+        f"{stats.get('graded', 0)} graded this run, {stats.get('skipped', 0)} skipped "
+        f"({stats.get('skipped_why', 'already graded')}), "
         f"{len(failures)} not graded; {stats.get('per_minute', 0):.2f} submissions per minute "
         f"with --jobs {stats.get('jobs')}.",
         "",
@@ -179,6 +224,9 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
     for task in sorted(task_max, key=lambda t: tuple(int(x) for x in t[1:].split("."))):
         common = "; ".join(f"{m} ({n})" for m, n in task_msgs.get(task, Counter()).most_common(3))
         lines.append(f"| {task} | {task_fail.get(task, 0)} of {len(rows)} | {common.replace('|', '/')} |")
+    if stats.get("not_submissions"):
+        shown = ", ".join(stats["not_submissions"][:20])
+        lines += ["", f"Not submissions (neither a folder nor {', '.join(ARCHIVES)}, or hidden): {shown}"]
     if failures:
         lines += ["", "## Not graded (run grade-all again to retry)", ""]
         lines += [f"- {s}: {why}" for s, why in sorted(failures.items())]
@@ -187,19 +235,37 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
 
 
 def grade_all(root: Path, out: Path, jobs: int = 1, force: bool = False, questions=None, timeout=None) -> int:
-    subs = find_submissions(root)
+    found = find_submissions(root)
     out.mkdir(parents=True, exist_ok=True)
-    todo = [s for s in subs if force or not _finished(out / "submissions" / s.student, submission_digest(s.path))]
-    students = [s.student for s in subs]
-    failures: dict[str, str] = {}
-    stats = {"jobs": jobs, "submissions": len(subs), "skipped": len(subs) - len(todo), "graded": 0}
+    course = course_root()
+    failures: dict[str, str] = dict(found.refused)
+    todo, keys, skipped = [], {}, 0
+    for sub in found.submissions:
+        try:  # one student's unreadable folder costs that student's row only
+            keys[sub.student] = grading_key(sub, course, questions)
+        except (OSError, StagingError) as exc:
+            failures[sub.student] = f"the submission could not be read: {exc}"
+            continue
+        if not force and _finished(out / "submissions" / sub.student, keys[sub.student]):
+            skipped += 1
+        else:
+            todo.append(sub)
+    students = sorted({s.student for s in found.submissions} | set(found.refused))
+    stats = {
+        "jobs": jobs,
+        "submissions": len(students),
+        "skipped": skipped,
+        "skipped_why": "already graded with the same files, questions and tests",
+        "graded": 0,
+        "not_submissions": found.skipped,
+    }
     progress = Progress(len(todo))
     running: dict[str, subprocess.Popen] = {}
     lock = threading.Lock()
     started = time.monotonic()
 
     def work(sub: Submission) -> None:
-        record = _grade_one(sub, out, questions, timeout, [root.resolve(), out.resolve()], running)
+        record = _grade_one(sub, keys[sub.student], out, questions, timeout, [root.resolve(), out.resolve()], running)
         with lock:
             if record["ok"]:
                 stats["graded"] += 1
@@ -236,4 +302,8 @@ def main(root: str, out: str, jobs: int = 1, force: bool = False, questions=None
     if not root_path.is_dir():
         print(f"gradekit grade-all: {root} is not a folder of submissions", file=sys.stderr)
         return 2
-    return grade_all(root_path, Path(out), jobs=jobs, force=force, questions=questions, timeout=timeout)
+    try:
+        return grade_all(root_path, Path(out), jobs=jobs, force=force, questions=questions, timeout=timeout)
+    except LocateError as exc:
+        print(f"gradekit grade-all: {exc}", file=sys.stderr)
+        return 2

@@ -11,6 +11,11 @@ special files are refused, and sizes and member counts are capped.
 
 from __future__ import annotations
 
+import bz2
+import contextlib
+import gzip
+import io
+import lzma
 import os
 import stat
 import tarfile
@@ -24,6 +29,10 @@ from gradekit.release.stubs import solution_files
 MAX_MEMBERS = 20_000
 MAX_MODULE_BYTES = 2 * 2**20  # one submitted .py file
 MAX_LISTED = 200  # ignored files named in the report
+MAX_DEPTH = 32  # folders within folders; a course's own layout needs three or four
+# All an archive may expand to while it is read: a small compressed file can hold gigabytes, and
+# reading them is the time of the whole class's grading.
+MAX_ARCHIVE_BYTES = 256 * 2**20
 
 
 class StagingError(ValueError):
@@ -38,6 +47,7 @@ class Staged:
     ignored: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # archive members or files that were unsafe
     ignored_count: int = 0
+    notebooks: list[str] = field(default_factory=list)  # .ipynb files: graded through nbgrader, not here
 
 
 def expected_files(course_root: Path, questions: list[str] | None = None) -> dict[str, list[str]]:
@@ -70,23 +80,36 @@ def _safe_name(name: str) -> str | None:
     return "/".join(parts)
 
 
+def scan_folder(folder: Path) -> list[tuple[str, os.stat_result]]:
+    """(relative name, lstat) of every file, link and special file under ``folder``, sorted.
+
+    Iterative and without following links, so that neither a link to /proc nor a deep chain of
+    folders can make it recurse, loop or read what is not the submission's; at most MAX_MEMBERS
+    entries, MAX_DEPTH folders deep.
+    """
+    found: list[tuple[str, os.stat_result]] = []
+    stack = [(Path(folder), 0)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise StagingError(f"the submission's folders nest more than {MAX_DEPTH} deep")
+        with os.scandir(current) as it:
+            for entry in it:
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISDIR(info.st_mode):
+                    stack.append((Path(entry.path), depth + 1))
+                    continue
+                found.append((os.path.relpath(entry.path, folder).replace(os.sep, "/"), info))
+                if len(found) > MAX_MEMBERS:
+                    raise StagingError(f"the submission holds more than {MAX_MEMBERS} files")
+    return sorted(found, key=lambda f: f[0])
+
+
 def _folder_entries(folder: Path) -> list[_Entry]:
-    entries = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            path = os.path.join(dirpath, name)
-            info = os.lstat(path)
-            entries.append(
-                _Entry(
-                    os.path.relpath(path, folder).replace(os.sep, "/"),
-                    stat.S_ISREG(info.st_mode),
-                    info.st_size,
-                    lambda p=path: _read_capped(open(p, "rb")),
-                )
-            )
-            if len(entries) > MAX_MEMBERS:
-                raise StagingError(f"the submission holds more than {MAX_MEMBERS} files")
-    return entries
+    return [
+        _Entry(rel, stat.S_ISREG(info.st_mode), info.st_size, lambda p=folder / rel: _read_capped(open(p, "rb")))
+        for rel, info in scan_folder(folder)
+    ]
 
 
 def _read_capped(fh) -> bytes:
@@ -148,10 +171,77 @@ def stage(submission: Path, course_root: Path, dest: Path, questions: list[str] 
         with zipfile.ZipFile(submission) as zf:
             return _stage_entries(_zip_entries(zf), expected, dest)
     try:
-        with tarfile.open(submission, "r:*") as tf:
+        with _decompressed(submission) as raw, tarfile.open(fileobj=raw, mode="r:") as tf:
             return _stage_entries(_tar_entries(tf), expected, dest)
-    except tarfile.TarError:
+    except (tarfile.TarError, EOFError, OSError, lzma.LZMAError):
         raise StagingError(f"{submission.name}: not a folder, .zip or .tar(.gz) archive") from None
+
+
+class _CappedReader(io.RawIOBase):
+    """A decompressed stream that refuses to give more than MAX_ARCHIVE_BYTES in all (seeks back
+    included: reading the same bytes again costs the same time)."""
+
+    def __init__(self, inner, name: str):
+        self.inner, self.name, self.given = inner, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        # Seeking in a compressed stream decompresses up to the target (from the start, backwards).
+        # The cost is counted before the seek: a seek far ahead would otherwise decompress it all first.
+        here = self.inner.tell()
+        if whence == io.SEEK_SET:
+            target = offset
+        elif whence == io.SEEK_CUR:
+            target = here + offset
+        else:
+            raise StagingError(f"{self.name}: an archive is read from its start, not its end")
+        self._spend(target - here if target >= here else target)
+        return self.inner.seek(target)
+
+    def _spend(self, count: int) -> None:
+        self.given += count
+        if self.given > MAX_ARCHIVE_BYTES:
+            raise StagingError(
+                f"{self.name} expands to more than {MAX_ARCHIVE_BYTES // 2**20} MiB: submit the module files alone"
+            )
+
+    def tell(self):
+        return self.inner.tell()
+
+    def readinto(self, buffer) -> int:
+        data = self.inner.read(len(buffer))
+        self._spend(len(data))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self):
+        self.inner.close()
+        super().close()
+
+
+@contextlib.contextmanager
+def _decompressed(path: Path):
+    """The archive's tar stream, decompressed as it is read (gzip, bzip2, xz or none), capped."""
+    with open(path, "rb") as fh:
+        magic = fh.read(6)
+    if magic.startswith(b"\x1f\x8b"):
+        inner = gzip.open(path, "rb")
+    elif magic.startswith(b"BZh"):
+        inner = bz2.open(path, "rb")
+    elif magic.startswith(b"\xfd7zXZ"):
+        inner = lzma.open(path, "rb")
+    else:
+        inner = open(path, "rb")
+    reader = _CappedReader(inner, path.name)
+    try:
+        yield io.BufferedReader(reader)
+    finally:
+        reader.close()
 
 
 def _stage_entries(entries: list[_Entry], expected: dict[str, list[str]], dest: Path) -> Staged:
@@ -171,6 +261,8 @@ def _stage_entries(entries: list[_Entry], expected: dict[str, list[str]], dest: 
     for e in safe:
         target = wanted.get(e.name)
         if target is None:
+            if e.name.endswith(".ipynb") and len(staged.notebooks) < MAX_LISTED:
+                staged.notebooks.append(e.name)
             staged.ignored_count += 1
             if len(staged.ignored) < MAX_LISTED:
                 staged.ignored.append(e.name)

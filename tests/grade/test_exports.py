@@ -57,6 +57,8 @@ def test_gradescope_bundle_runs_like_gradescope_runs_it(tmp_path):
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == 100, json.dumps(results, indent=1)[:3000]
     assert "arith_misplaced.py" in results["extra_data"]["files_ignored"]
+    # Bounded by the platform's default 10 minutes less a minute, unless the instructor says otherwise.
+    assert results["extra_data"]["budget_seconds"] == 540
 
 
 def test_github_classroom_workflow_grade_step_feeds_the_reporter(tmp_path):

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -95,3 +96,52 @@ def test_a_killed_grading_loses_only_its_own_row_and_is_retried(tmp_path):
     retried = grade_all(root, out, "--jobs", "2")
     assert retried.returncode == 0 and "graded 5, skipped 0" in retried.stdout, retried.stdout
     assert float(scores(out)["eve"]["total"]) == 100
+
+
+def test_hostile_entries_cost_their_own_row_and_nothing_is_graded_twice(tmp_path):
+    root, out = tmp_path / "class", tmp_path / "grades"
+    for student in ("frank", "mallory", "alice"):
+        (root / student / "q1").mkdir(parents=True)
+        (root / student / "q1" / "arith.py").write_text(SOLUTION)
+    (root / "mallory" / "pagemap").symlink_to("/proc/self/pagemap")  # never followed nor read
+    (root / "frank" / "q1" / "q1.ipynb").write_text("{}")  # graded through nbgrader, and told so
+    with zipfile.ZipFile(root / "alice.zip", "w") as zf:  # a second "alice": not guessed between
+        zf.writestr("q1/arith.py", STUB)
+    deep = root / "zed"
+    (deep / "q1").mkdir(parents=True)
+    (deep / "q1" / "arith.py").write_text(SOLUTION)
+    deep.joinpath(*["d"] * 40).mkdir(parents=True)
+    (root / ".DS_Store").write_text("")
+    done = grade_all(root, out, "--jobs", "2")
+    assert done.returncode == 1, done.stdout + done.stderr  # some rows are not graded: the run says so
+    table = scores(out)
+    assert float(table["frank"]["total"]) == 100 and float(table["mallory"]["total"]) == 100
+    assert table["alice"]["status"].startswith("not graded: 2 submissions have this name (alice, alice.zip)")
+    assert table["zed"]["status"].startswith("not graded: the submission could not be read")
+    assert "nest more than" in table["zed"]["status"]
+    assert not (out / "submissions" / "alice").exists()
+    frank = json.loads((out / "submissions" / "frank" / "results.json").read_text())
+    assert "not graded: q1/q1.ipynb: `gradekit grade` takes the module files" in frank["output"]
+    assert ".DS_Store" in (out / "summary.md").read_text()
+
+
+def test_a_rerun_with_other_questions_or_changed_tests_grades_again(tmp_path):
+    from gradekit.grade import grade_all as grading
+
+    course = tmp_path / "course"
+    shutil.copytree(COURSE, course)
+    sub = grading.Submission("frank", tmp_path / "frank")
+    (sub.path / "q1").mkdir(parents=True)
+    (sub.path / "q1" / "arith.py").write_text(SOLUTION)
+    key = grading.grading_key(sub, course, ["q1"])
+    assert grading.grading_key(sub, course, ["q1"]) == key
+    assert grading.grading_key(sub, course, ["q1", "q2"])["asked"] != key["asked"]
+    test_file = course / "assignments" / "q1" / "test_arith.py"
+    test_file.write_text(test_file.read_text() + "\n# a fixed test\n")
+    assert grading.grading_key(sub, course, ["q1"])["tests_sha256"] != key["tests_sha256"]
+    folder = tmp_path / "grades" / "frank"
+    folder.mkdir(parents=True)
+    (folder / "results.json").write_text("{}")
+    (folder / "done.json").write_text(json.dumps(key))
+    assert grading._finished(folder, key)
+    assert not grading._finished(folder, grading.grading_key(sub, course, ["q1"]))

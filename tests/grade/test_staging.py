@@ -88,3 +88,57 @@ def test_not_an_archive(tmp_path):
     path.write_text("hello")
     with pytest.raises(staging.StagingError, match="not a folder"):
         staging.stage(path, COURSE, tmp_path / "staged")
+
+
+def test_a_folder_nested_past_the_limit_is_refused_without_recursing(tmp_path):
+    deep = tmp_path / "sub"
+    (deep / "q1").mkdir(parents=True)
+    (deep / "q1" / "arith.py").write_text(SOLUTION)
+    chain = deep.joinpath(*["d"] * (staging.MAX_DEPTH + 5))
+    chain.mkdir(parents=True)
+    with pytest.raises(staging.StagingError, match=f"nest more than {staging.MAX_DEPTH} deep"):
+        staging.stage(deep, COURSE, tmp_path / "staged")
+
+
+def test_links_in_a_folder_are_never_followed_or_read(tmp_path):
+    sub = tmp_path / "sub"
+    (sub / "q1").mkdir(parents=True)
+    (sub / "q1" / "arith.py").write_text(SOLUTION)
+    (sub / "q2").mkdir()
+    (sub / "q2" / "signal1d.py").symlink_to("/proc/self/pagemap")
+    (sub / "loop").symlink_to(sub)  # a link back up would make a walk that follows links endless
+    staged = staging.stage(sub, COURSE, tmp_path / "staged")
+    assert staged.copied == ["q1/arith.py"]
+    assert staged.refused == ["q2/signal1d.py (a link or special file, not a regular file)"]
+
+
+def test_an_archive_that_expands_past_the_cap_is_refused_whatever_its_name_says(tmp_path, monkeypatch):
+    monkeypatch.setattr(staging, "MAX_ARCHIVE_BYTES", 2**20)
+    path = tmp_path / "sub.tar.gz"  # really bzip2, as in the attack
+    with tarfile.open(path, "w:bz2") as tf:
+        info = tarfile.TarInfo("q1/arith.py")
+        info.size = len(SOLUTION)
+        tf.addfile(info, io.BytesIO(SOLUTION.encode()))
+        filler = tarfile.TarInfo("q1/filler.bin")
+        filler.size = 4 * 2**20
+        tf.addfile(filler, io.BytesIO(bytes(filler.size)))
+    assert path.stat().st_size < 10_000
+    with pytest.raises(staging.StagingError, match="sub.tar.gz expands to more than 1 MiB"):
+        staging.stage(path, COURSE, tmp_path / "staged")
+
+
+def test_a_small_bzip2_tar_named_tar_gz_is_read(tmp_path):
+    path = tmp_path / "sub.tar.gz"
+    with tarfile.open(path, "w:bz2") as tf:
+        info = tarfile.TarInfo("q1/arith.py")
+        info.size = len(SOLUTION)
+        tf.addfile(info, io.BytesIO(SOLUTION.encode()))
+    assert staging.stage(path, COURSE, tmp_path / "staged").copied == ["q1/arith.py"]
+
+
+def test_a_notebook_is_named_as_not_graded_here(tmp_path):
+    sub = tmp_path / "sub"
+    (sub / "q1").mkdir(parents=True)
+    (sub / "q1" / "q1.ipynb").write_text("{}")
+    staged = staging.stage(sub, COURSE, tmp_path / "staged")
+    assert staged.notebooks == ["q1/q1.ipynb"] and staged.copied == []

@@ -42,6 +42,36 @@ class StaleRef(Exception):
     """An object from a worker that has already ended (another task, or a crashed worker)."""
 
 
+NOT_GRADED = "not graded: the submission's time budget ran out"
+
+
+class BudgetRanOut(timeouts.TaskTimeout):
+    """The submission's time budget (``--budget``) ran out for this test's question: the test was not
+    graded. A TaskTimeout, so it is reported like one, with a kind of its own for the ledger."""
+
+    kind = "not-graded"
+
+    def __init__(self, message: str = NOT_GRADED):
+        super().__init__(message)
+
+
+class ImportHang(importer.SubmissionImportError):
+    """A submission module did not finish importing within its limit (the grading remembers it)."""
+
+
+class LimitReached(Exception):
+    """A request ran past the limit given for that request alone (not the task's budget)."""
+
+
+def hang_message(name: str, limit: float) -> str:
+    """What every test that needs a module that hung at import reads."""
+    question, module = importer.split_name(name)
+    return (
+        f"{question}/{module}.py did not finish importing within {limit:g} s "
+        "(an infinite loop or a blocking call at module level?)"
+    )
+
+
 def remote_exception(error: dict) -> BaseException:
     """The parent-side exception for an error the worker reported."""
     kind = error.get("kind")
@@ -141,7 +171,7 @@ class SandboxedModule:
 
     @property
     def module(self):
-        return self._session.worker().module(self._name)
+        return self._session.module(self._name)
 
     def has(self, attr: str) -> bool:
         try:
@@ -154,8 +184,8 @@ class SandboxedModule:
         if attr.startswith("__"):
             raise AttributeError(attr)
         __tracebackhide__ = True
-        worker = self._session.worker()
-        return worker.request("getattr", worker.module(self._name), attr)
+        module = self._session.module(self._name)
+        return worker_of(module).request("getattr", module, attr)
 
 
 class _PathSlots:
@@ -203,15 +233,26 @@ class _PathSlots:
 
 
 class Budget:
-    """A task's wall-clock allowance, spent only while the parent waits for the task's worker
-    (the parent's own work, such as importing what a test needs, is not the student's time)."""
+    """A task's wall-clock allowance for the whole grading, spent only while the parent waits for the
+    task's worker (the parent's own work, such as importing what a test needs, is not the student's
+    time). ``cutoff`` is the time.monotonic() at which the task's question runs out of the
+    submission's budget (None without ``--budget``): no wait goes past it."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, cutoff: float | None = None):
         self.seconds = seconds
         self.left = seconds
+        self.cutoff = cutoff
 
-    def deadline(self) -> float:
-        return time.monotonic() + max(self.left, 0.0)
+    def deadline(self, limit: float | None = None) -> tuple[float, str]:
+        """When the next wait must end, and why: "task" (its budget), "limit" (the request's own
+        limit) or "cutoff" (the submission's budget), whichever comes first."""
+        now = time.monotonic()
+        ends = [(now + max(self.left, 0.0), "task")]
+        if limit is not None:
+            ends.append((now + limit, "limit"))
+        if self.cutoff is not None:
+            ends.append((self.cutoff, "cutoff"))
+        return min(ends)
 
     def spend(self, seconds: float) -> None:
         self.left -= seconds
@@ -219,6 +260,11 @@ class Budget:
     @property
     def exhausted(self) -> bool:
         return self.left <= 0
+
+    @property
+    def cut_off(self) -> bool:
+        """Has the submission's budget run out for this task's question?"""
+        return self.cutoff is not None and time.monotonic() >= self.cutoff
 
 
 class TaskWorkerHandle:
@@ -234,9 +280,13 @@ class TaskWorkerHandle:
         self.modules: dict[str, RemoteRef] = {}
         self.violations: list[str] = []
 
-    def module(self, name: str) -> RemoteRef:
+    def module(self, name: str, limit: float | None = None) -> RemoteRef:
+        """The submission module ``name`` in this worker, imported on first use within ``limit`` s."""
         if name not in self.modules:
-            self.modules[name] = self.request("import", name)
+            try:
+                self.modules[name] = self.request("import", name, limit=limit)
+            except LimitReached:
+                raise ImportHang(hang_message(name, limit)) from None
         return self.modules[name]
 
     def _encode(self, args: list, slots: _PathSlots):
@@ -257,16 +307,26 @@ class TaskWorkerHandle:
         enc.on_path = lambda p: slots.encode(p, enc)
         return enc.encode(args), enc.blobs
 
-    def receive(self) -> tuple[dict, list[bytes]]:
+    def receive(self, limit: float | None = None) -> tuple[dict, list[bytes]]:
         """The reply to the last request; violation notes on the way are kept."""
         started = time.monotonic()
         try:
-            return self._receive()
+            return self._receive(limit)
         finally:
             self.budget.spend(time.monotonic() - started)
 
-    def _receive(self) -> tuple[dict, list[bytes]]:
-        deadline = self.budget.deadline()
+    def _late(self, why: str) -> Exception:
+        """The exception for a reply that did not come by the deadline of kind ``why``."""
+        if why == "cutoff":
+            return BudgetRanOut()
+        if why == "limit":
+            return LimitReached()
+        return timeouts.TaskTimeout(
+            f"{self.task.id} timed out: the task's time limit of {self.budget.seconds:g} s ran out"
+        )
+
+    def _receive(self, limit: float | None) -> tuple[dict, list[bytes]]:
+        deadline, why = self.budget.deadline(limit)
         while True:
             try:
                 msg, blobs = wire.recv(self.sock, deadline, also=[self.zygote.ctrl])
@@ -276,9 +336,7 @@ class TaskWorkerHandle:
                     raise self.crashed() from None
                 continue
             except wire.Deadline:
-                raise timeouts.TaskTimeout(
-                    f"{self.task.id} timed out: the task's time limit of {self.budget.seconds:g} s ran out"
-                ) from None
+                raise self._late(why) from None
             except wire.PeerClosed:
                 raise self.crashed() from None
             if msg.get("note") == "violation":
@@ -292,8 +350,9 @@ class TaskWorkerHandle:
         how = self.zygote.exit_status(self.pid) or "it exited"
         return WorkerCrashed(f"the submission's worker process died ({how}) while running {self.task.id}")
 
-    def exchange(self, frame: bytes, clock=None) -> tuple[dict, list[bytes], int]:
-        """Send one packed request and wait for its reply; with ``clock``, also the time between the two.
+    def exchange(self, frame: bytes, clock=None, limit: float | None = None) -> tuple[dict, list[bytes], int]:
+        """Send one packed request and wait for its reply (at most ``limit`` s when given); with
+        ``clock``, also the time between the two.
 
         A request cut short (timeout, crash, Ctrl-C) leaves the stream out of step, so the worker
         is killed then: it cannot be used again.
@@ -304,7 +363,7 @@ class TaskWorkerHandle:
         try:
             start = clock() if clock else 0
             self.sock.sendall(frame)
-            msg, blobs = self.receive()
+            msg, blobs = self.receive(limit)
             elapsed = clock() - start if clock else 0
             done = True
         finally:
@@ -334,11 +393,11 @@ class TaskWorkerHandle:
             slots.write_back(files, blobs)
         return wire.decode(msg.get("value"), blobs, lambda node: RemoteRef(self, node), slots.decode_out)
 
-    def request(self, op: str, *args, extra: dict | None = None):
+    def request(self, op: str, *args, extra: dict | None = None, limit: float | None = None):
         """Send one operation and return its decoded result (or raise what the worker reported)."""
         __tracebackhide__ = True
         frame, slots = self.pack(op, list(args), extra)
-        msg, blobs, _ = self.exchange(frame)
+        msg, blobs, _ = self.exchange(frame, limit=limit)
         return self.result(msg, blobs, slots)
 
     def kill(self) -> None:

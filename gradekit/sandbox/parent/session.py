@@ -5,10 +5,16 @@ bubblewrap, see gradekit.sandbox.parent.launch); each task gets a worker forked 
 tests first touches the submission, and the worker is killed (with everything it started) when
 the task's last test is done, when its time budget runs out, or when a request to it is cut short.
 If the zygote itself dies (a submission can kill it), the next task starts a new sandbox.
+
+Time is kept for the whole grading, not per test run: a task's budget is given once (a task whose
+tests come back does not get a new one), and a module that did not finish importing within its
+limit is remembered, so every later test that needs it, in any task, fails at once instead of
+waiting for it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -23,6 +29,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from gradekit.harness import importer, timeouts
 from gradekit.sandbox.parent import launch, proxies
 
 MAX_RESTARTS = 3  # fresh workers a task may get after crashes before its tests just fail
@@ -42,6 +49,7 @@ class GradeConfig:
     forbid: list[list[str]] = field(default_factory=list)
     facts: str | None = None  # where the session writes what it did (protections, crashes, timings)
     uid: int | None = None  # the worker's own uid when grading runs as root (gradekit.sandbox.parent.launch.worker_uid)
+    deadline: float | None = None  # time.monotonic() at which the submission's --budget runs out
 
     @classmethod
     def load(cls, path: str) -> "GradeConfig":
@@ -219,32 +227,96 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+@contextlib.contextmanager
+def own_clock():
+    """Pause the running test's alarm (the harness's per-test limit, SIGALRM) while an import waits
+    on a limit of its own, then give the test back what it had left.
+
+    An import is judged against its whole limit from the moment it is asked for; the test's alarm,
+    started earlier, would otherwise cut it short, and a module could be taken for hung because the
+    test did trusted work first. After a failed import the alarm is re-armed only if time is left,
+    so that it cannot replace the import's own error.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+    started, ok = time.monotonic(), False
+    try:
+        yield
+        ok = True
+    finally:
+        rest = left - (time.monotonic() - started)
+        if left > 0 and (ok or rest > 0.1):
+            signal.setitimer(signal.ITIMER_REAL, max(rest, 0.001))
+
+
 class Session:
-    """The grade-mode state of one pytest run: which task is running and its worker."""
+    """The grade-mode state of one pytest run: which task is running, its worker, and the time
+    every task and module has used so far."""
 
     def __init__(self, config: GradeConfig):
         self.config = config
         self.zygote: ZygoteHandle | None = None
         self.task = None
         self.budget = proxies.Budget(0.0)
+        self.budgets: dict[str, proxies.Budget] = {}  # task id -> its one allowance for the grading
+        self.restarts: dict[str, int] = {}
+        self.import_limit: float | None = None
+        self.hung: dict[str, str] = {}  # module name -> why every test that needs it fails
         self.current: proxies.TaskWorkerHandle | None = None
-        self.restarts = 0
-        self.facts: dict = {"tasks": {}, "sandbox_starts": [], "protections": {}, "output_bytes": 0}
+        self.facts: dict = {
+            "tasks": {},
+            "sandbox_starts": [],
+            "protections": {},
+            "output_bytes": 0,
+            "hung_imports": {},
+            "time_shares": {},
+        }
         self.violations: list[str] = []  # forbidden calls reported during the running test
         self.echo = None
 
     def submission(self, name: str) -> proxies.SandboxedModule:
         return proxies.SandboxedModule(self, name)
 
-    def begin(self, task, seconds: float) -> None:
-        """A test of ``task`` starts; a new task ends the previous task's worker."""
+    def begin(self, task, seconds: float, import_limit: float | None = None, cutoff: float | None = None) -> None:
+        """A test of ``task`` starts; a new task ends the previous task's worker.
+
+        ``seconds`` is the task's budget, given the first time only: a task's allowance is one for
+        the whole grading. ``import_limit`` is how long a module its tests need may take to import;
+        ``cutoff`` the time.monotonic() at which the submission's budget runs out for its question.
+        """
         if self.task is not None and self.task.id == task.id:
             return
         self.end()
         self.task = task
-        self.budget = proxies.Budget(self.config.task_timeout or seconds)
-        self.restarts = 0
-        self.facts["tasks"][task.id] = {"workers": 0, "spawn_ms": [], "crashes": []}
+        if task.id not in self.budgets:
+            self.budgets[task.id] = proxies.Budget(seconds)
+            self.facts["tasks"][task.id] = {"workers": 0, "spawn_ms": [], "crashes": []}
+        self.budget = self.budgets[task.id]
+        self.budget.cutoff = cutoff
+        self.import_limit = import_limit
+
+    def module(self, name: str) -> proxies.RemoteRef:
+        """The submission module ``name`` in the running task's worker.
+
+        A module that hung at import earlier in the grading fails here at once, without a worker;
+        one that hangs now is remembered so (its worker was killed: that is no crash of the task).
+        """
+        if name in self.hung:
+            raise importer.SubmissionImportError(self.hung[name])
+        worker = self.worker()
+        if name in worker.modules:
+            return worker.modules[name]
+        try:
+            with own_clock():
+                return worker.module(name, self.import_limit)
+        except proxies.ImportHang as exc:
+            self.hung[name] = str(exc)
+            self.facts["hung_imports"][name] = self.import_limit
+            worker.close()
+            self.current = None
+            raise
 
     def worker(self) -> proxies.TaskWorkerHandle:
         if self.task is None:
@@ -252,28 +324,36 @@ class Session:
                 "the submission was used outside a task's test; in grade mode student code "
                 "runs only while a test marked with @pytest.mark.task runs"
             )
+        if self.budget.cut_off:
+            raise proxies.BudgetRanOut()
         if self.current is not None and self.current.alive:
             return self.current
-        facts = self.facts["tasks"][self.task.id]
-        if self.current is not None:
-            facts["crashes"].append(self.zygote.exit_status(self.current.pid) if self.zygote else "")
-            self.restarts += 1
-            if self.restarts > MAX_RESTARTS:
-                raise proxies.WorkerCrashed(
-                    f"the worker of {self.task.id} crashed {self.restarts} times; its remaining tests are not run"
-                )
+        self._count_crash()
         if self.budget.exhausted:
-            from gradekit.harness.timeouts import TaskTimeout
-
-            raise TaskTimeout(f"{self.task.id} timed out: the task's time limit of {self.budget.seconds:g} s ran out")
+            raise timeouts.TaskTimeout(
+                f"{self.task.id} timed out: the task's time limit of {self.budget.seconds:g} s ran out"
+            )
         if self.zygote is None or self.zygote.dead:
             self.start()  # restarted after a crash; its start-up is not spent from the task's budget
         started = time.monotonic()
         self.current = self.zygote.spawn(self.task, self.budget)
         self.current.violations = self.violations
+        facts = self.facts["tasks"][self.task.id]
         facts["workers"] += 1
         facts["spawn_ms"].append(round((time.monotonic() - started) * 1000, 2))
         return self.current
+
+    def _count_crash(self) -> None:
+        """The task's worker died: note how, and stop giving it new ones after MAX_RESTARTS."""
+        if self.current is None:
+            return
+        facts = self.facts["tasks"][self.task.id]
+        facts["crashes"].append(self.zygote.exit_status(self.current.pid) if self.zygote else "")
+        restarts = self.restarts[self.task.id] = self.restarts.get(self.task.id, 0) + 1
+        if restarts > MAX_RESTARTS:
+            raise proxies.WorkerCrashed(
+                f"the worker of {self.task.id} crashed {restarts} times; its remaining tests are not run"
+            )
 
     def start(self) -> float:
         """Start (or restart) the sandbox; returns the seconds it took."""
