@@ -82,7 +82,13 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     from gradekit.grade import grade_all
 
     return grade_all.main(
-        args.root, out=args.out, jobs=args.jobs, force=args.force, questions=args.questions, timeout=args.timeout
+        args.root,
+        out=args.out,
+        jobs=args.jobs,
+        force=args.force,
+        questions=args.questions,
+        timeout=args.timeout,
+        scheduler=args.scheduler,
     )
 
 
@@ -167,7 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("grade-all", help="grade every submission under ROOT in parallel")
     s.add_argument("root", metavar="ROOT")
     s.add_argument("--out", metavar="DIR", required=True)
-    s.add_argument("--jobs", metavar="N", type=int, default=1)
+    s.add_argument("--jobs", metavar="N", type=int, default=1, help="submissions graded at once on this machine")
+    s.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="grade on a Dask distributed cluster instead (e.g. tcp://head:8786): one task per submission, "
+        "no shared filesystem needed; every worker needs gradekit and the course",
+    )
     s.add_argument("--force", action="store_true", help="re-grade submissions already graded")
     add_questions_option(s)
     s.add_argument("--timeout", metavar="S", type=float, default=None, help="wall-clock seconds per task")

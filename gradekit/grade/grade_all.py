@@ -32,6 +32,7 @@ from pathlib import Path
 
 from gradekit.course.locate import LocateError
 from gradekit.course.questions import question_folders
+from gradekit.grade import cluster
 from gradekit.grade.grade import ENV_HIDE, course_root, submission_digest
 from gradekit.grade.results import tests_hash
 from gradekit.grade.staging import StagingError
@@ -145,13 +146,32 @@ def _grade_one(sub: Submission, key: dict, out: Path, questions, timeout, hide: 
         finally:
             running.pop(sub.student, None)
     record.update(exit=code, seconds=round(time.monotonic() - started, 2))
-    results = folder / "results.json"
-    record["ok"] = code == 0 and results.is_file()
+    return _keep(record, folder)
+
+
+def _keep(record: dict, folder: Path) -> dict:
+    """Mark a grading done (done.json) when it wrote its results; else leave it to be graded again."""
+    record["ok"] = record["exit"] == 0 and (folder / "results.json").is_file()
     if record["ok"]:
         atomic_write(folder / "done.json", json.dumps(record, indent=1) + "\n")
     else:
         (folder / "done.json").unlink(missing_ok=True)  # graded again next time
     return record
+
+
+def _store_reply(sub: Submission, key: dict, out: Path, reply) -> dict:
+    """Write what a cluster worker sent back for ``sub`` (result files, or why there are none)."""
+    folder = out / "submissions" / sub.student
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"student": sub.student, "submission": str(sub.path), **key}
+    if isinstance(reply, str):  # the cluster could not grade it
+        (folder / "grade-all.log").write_text(reply + "\n")
+        return {**record, "ok": False, "exit": "not graded", "why": reply}
+    for name, data in reply["files"].items():
+        if name in cluster.RESULT_FILES or name == "grade-all.log":
+            atomic_write(folder / name, data.decode(errors="replace"))
+    record.update(exit=reply["exit"], seconds=reply["seconds"], worker=reply["worker"])
+    return _keep(record, folder)
 
 
 def grading_key(sub: Submission, course: Path, questions) -> dict:
@@ -216,7 +236,7 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
         f"{stats.get('graded', 0)} graded this run, {stats.get('skipped', 0)} skipped "
         f"({stats.get('skipped_why', 'already graded')}), "
         f"{len(failures)} not graded; {stats.get('per_minute', 0):.2f} submissions per minute "
-        f"with --jobs {stats.get('jobs')}.",
+        f"with {stats.get('engine') or '--jobs ' + str(stats.get('jobs'))}.",
         "",
         "| task | students below full points | most common reasons |",
         "|---|---|---|",
@@ -234,7 +254,15 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
     atomic_write(out / "summary.json", json.dumps({**stats, "not_graded": failures}, indent=1) + "\n")
 
 
-def grade_all(root: Path, out: Path, jobs: int = 1, force: bool = False, questions=None, timeout=None) -> int:
+def grade_all(
+    root: Path,
+    out: Path,
+    jobs: int = 1,
+    force: bool = False,
+    questions=None,
+    timeout=None,
+    scheduler: str | None = None,
+) -> int:
     found = find_submissions(root)
     out.mkdir(parents=True, exist_ok=True)
     course = course_root()
@@ -253,6 +281,7 @@ def grade_all(root: Path, out: Path, jobs: int = 1, force: bool = False, questio
     students = sorted({s.student for s in found.submissions} | set(found.refused))
     stats = {
         "jobs": jobs,
+        "engine": f"Dask scheduler {scheduler}" if scheduler else f"--jobs {jobs}",
         "submissions": len(students),
         "skipped": skipped,
         "skipped_why": "already graded with the same files, questions and tests",
@@ -264,23 +293,39 @@ def grade_all(root: Path, out: Path, jobs: int = 1, force: bool = False, questio
     lock = threading.Lock()
     started = time.monotonic()
 
-    def work(sub: Submission) -> None:
-        record = _grade_one(sub, keys[sub.student], out, questions, timeout, [root.resolve(), out.resolve()], running)
+    def finished(sub: Submission, record: dict) -> None:
         with lock:
             if record["ok"]:
                 stats["graded"] += 1
                 failures.pop(sub.student, None)
             else:
-                failures[sub.student] = f"gradekit exit {record['exit']} (see submissions/{sub.student}/grade-all.log)"
+                failures[sub.student] = record.get("why") or (
+                    f"gradekit exit {record['exit']} (see submissions/{sub.student}/grade-all.log)"
+                )
             elapsed = time.monotonic() - started
             stats["seconds"] = round(elapsed, 1)
             stats["per_minute"] = round(stats["graded"] / elapsed * 60, 2) if elapsed else 0.0
             write_tables(out, students, failures, stats)
         progress.step(f"{sub.student}: {'ok' if record['ok'] else 'FAILED'}")
 
+    def work(sub: Submission) -> None:
+        hide = [root.resolve(), out.resolve()]
+        finished(sub, _grade_one(sub, keys[sub.student], out, questions, timeout, hide, running))
+
     try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(work, todo))
+        if scheduler:
+            cluster.grade_on_cluster(
+                scheduler,
+                todo,
+                keys,
+                questions,
+                timeout,
+                GRADE_SECONDS,
+                lambda sub, reply: finished(sub, _store_reply(sub, keys[sub.student], out, reply)),
+            )
+        else:
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                list(pool.map(work, todo))
     except KeyboardInterrupt:
         for proc in list(running.values()):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -297,13 +342,17 @@ def grade_all(root: Path, out: Path, jobs: int = 1, force: bool = False, questio
     return 1 if failures else 0
 
 
-def main(root: str, out: str, jobs: int = 1, force: bool = False, questions=None, timeout=None) -> int:
+def main(
+    root: str, out: str, jobs: int = 1, force: bool = False, questions=None, timeout=None, scheduler: str | None = None
+) -> int:
     root_path = Path(root)
     if not root_path.is_dir():
         print(f"gradekit grade-all: {root} is not a folder of submissions", file=sys.stderr)
         return 2
     try:
-        return grade_all(root_path, Path(out), jobs=jobs, force=force, questions=questions, timeout=timeout)
-    except LocateError as exc:
+        return grade_all(
+            root_path, Path(out), jobs=jobs, force=force, questions=questions, timeout=timeout, scheduler=scheduler
+        )
+    except (LocateError, cluster.ClusterError) as exc:
         print(f"gradekit grade-all: {exc}", file=sys.stderr)
         return 2

@@ -80,6 +80,12 @@ def _safe_name(name: str) -> str | None:
     return "/".join(parts)
 
 
+def safe_upload_name(name: str) -> str:
+    """A submission's file name as sent by another machine, reduced to a plain name."""
+    base = PurePosixPath(str(name).replace("\\", "/")).name.replace("\0", "_")
+    return base if base not in ("", ".", "..") else "submission"
+
+
 def scan_folder(folder: Path) -> list[tuple[str, os.stat_result]]:
     """(relative name, lstat) of every file, link and special file under ``folder``, sorted.
 
