@@ -19,6 +19,7 @@ its process count is limited, and every process it leaves behind can be killed b
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import resource
@@ -355,3 +356,45 @@ def sweep_uid(uid: int | None, timeout: float = 10.0) -> bool:
         os.waitpid(pid, 0)
         time.sleep(0.02)
     return True
+
+
+def descendants(root: int) -> list[int]:
+    """Host pids of every process below ``root`` (read from /proc; a snapshot)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The parent pid is the 2nd field after the command name, which may hold spaces: split after ')'.
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def signal_sandbox(root: int, uid: int | None, sig: int, passes: int = 3) -> None:
+    """Send ``sig`` to every process of the sandbox: as its own uid when it has one (kill(-1)
+    reaches all of them at once), else to each process below the sandbox's root, a few passes so
+    that a process started meanwhile is reached too."""
+    if uid is not None and uid != os.geteuid() and uid >= _UID_BASE:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the helper child
+            try:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, sig)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        return
+    for _ in range(passes):
+        for pid in descendants(root):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)

@@ -4,8 +4,9 @@ For every timed repeat the parent draws fresh inputs and encodes them before its
 The submission's time runs from sending the request (inputs included) to receiving the complete
 encoded result, so nothing can be computed before the inputs arrive, nothing can be left to finish
 after the answer, and no clock in the worker matters. The reference runs here, in the trusted
-process; its time is its computation plus one round trip to a trusted echo worker (no student
-code) that receives the same request bytes and answers with as many bytes as the reference's
+process; its time is its computation, with every process of the sandbox stopped (SIGSTOP) so that
+nothing the submission left running competes with it, plus one round trip to a trusted echo
+worker (no student code) that receives the same request bytes and answers with as many bytes as the reference's
 encoded output: both sides pay the same transport. Each output is checked against the
 reference's output for the same input, and the worker's copy of the inputs is read back (off the
 clock) to reject a submission that modifies its inputs, as gradekit.harness.speed does in-process.
@@ -16,8 +17,10 @@ gradekit's source.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -74,13 +77,35 @@ def make_compare(session):
             return _speed.compare(task_id, speed, submission, reference, make_inputs, check, **options)
         if session.echo is None:
             session.echo = EchoWorker()
-        return _compare(session.echo, task_id, speed, submission, reference, make_inputs, check, **options)
+        frozen = _freezer(worker_of(submission).zygote, session.config.uid)
+        return _compare(session.echo, frozen, task_id, speed, submission, reference, make_inputs, check, **options)
 
     return compare
 
 
+def _freezer(zygote, uid):
+    """A context manager that stops every process of the sandbox while the reference is timed:
+    a submission's threads or children must not slow the reference (and so raise its own ratio)
+    by streaming memory in the background."""
+
+    @contextlib.contextmanager
+    def frozen():
+        root = getattr(getattr(zygote, "proc", None), "pid", None)
+        if root is None:
+            yield
+            return
+        launch.signal_sandbox(root, uid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            launch.signal_sandbox(root, uid, signal.SIGCONT)
+
+    return frozen
+
+
 def _compare(
     echo,
+    frozen,
     task_id,
     speed,
     submission,
@@ -118,9 +143,10 @@ def _compare(
         return elapsed, out
 
     def run_reference(inputs):
-        start = _clock()
-        out = reference(*inputs, **reference_kwargs)
-        compute = _clock() - start
+        with frozen():  # stopped before the clock starts, resumed after it stops
+            start = _clock()
+            out = reference(*inputs, **reference_kwargs)
+            compute = _clock() - start
         echo_frame, _ = worker.pack("echo", [list(inputs)], {"reply_bytes": _blob_bytes(out)})
         return compute + echo.round_trip(echo_frame), out
 
