@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -86,6 +87,28 @@ def _pytest_argv(root: Path, questions: list[str], staged: Path, work: Path) -> 
     ]
 
 
+WORK_PREFIX = "gradekit-grade-"
+OWNER_FILE = "owner.pid"  # the pid of the grading that made a work folder
+
+
+def remove_stale_work_folders() -> list[Path]:
+    """Remove the work folders of gradings that were killed before they could clean up (their
+    owner process is gone); returns them. A folder of a grading still running is left alone."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(WORK_PREFIX + "*"):
+        try:
+            pid = int((folder / OWNER_FILE).read_text())
+            os.kill(pid, 0)
+            continue  # its grading is still running
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # not ours to judge: no owner file, or another user's process
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 def budget_seconds(given: float | None) -> float | None:
     """The submission's time budget: ``--budget``, else $GRADEKIT_BUDGET (for platforms such as
     Gradescope, where the command line is fixed in a script), else none."""
@@ -134,8 +157,10 @@ def grade(
     budget = budget_seconds(budget)
     root = course_root()
     out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="gradekit-grade-"))
+    remove_stale_work_folders()
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
     os.chmod(work, 0o711)  # a worker running as its own uid must reach the staged files
+    (work / OWNER_FILE).write_text(str(os.getpid()))
     extra: dict = {"gradekit_version": __version__, "submission": str(submission)}
     uid = launch.worker_uid()
     try:
@@ -271,6 +296,10 @@ def submission_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds through grade()'s cleanup, unlike the default action
+
+
 def main(
     submission: str,
     out: str,
@@ -278,6 +307,7 @@ def main(
     timeout: float | None = None,
     budget: float | None = None,
 ) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         return grade(Path(submission), Path(out), questions, timeout, budget)
     except Exception as exc:  # noqa: BLE001 - gradekit's own failure: say so, exit non-zero

@@ -114,3 +114,41 @@ def test_a_task_whose_tests_come_back_keeps_the_allowance_it_had(tmp_path):
     session.begin(other, 10.0)
     session.begin(first, 10.0)  # its hidden tests, in another file
     assert session.budget.left == pytest.approx(2.5)
+
+
+def test_a_grading_killed_from_outside_leaves_no_work_folder(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sub = submission_with(tmp_path, {"q1/arith.py": LOOP})
+    env = dict(os.environ, GRADEKIT_COURSE=str(COURSE), TMPDIR=str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    args = [sys.executable, "-m", "gradekit", "grade", str(sub), "--out", str(tmp_path / "out"), "--questions", "q1"]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "tmp").glob("gradekit-grade-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list((tmp_path / "tmp").glob("gradekit-grade-*")), "the grading never made its work folder"
+    proc.send_signal(signal.SIGTERM)  # what a CI job's cancel sends
+    proc.wait(timeout=60)
+    assert not list((tmp_path / "tmp").glob("gradekit-grade-*"))
+    # One killed with SIGKILL cannot clean up: the next grading removes what it left.
+    stale = tmp_path / "tmp" / "gradekit-grade-stale"
+    stale.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (stale / grading.OWNER_FILE).write_text(str(dead.pid))
+    alive = tmp_path / "tmp" / "gradekit-grade-running"
+    alive.mkdir()
+    (alive / grading.OWNER_FILE).write_text(str(os.getpid()))
+    old = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path / "tmp")
+    try:
+        assert grading.remove_stale_work_folders() == [Path(stale)]
+    finally:
+        tempfile.tempdir = old
+    assert alive.is_dir() and not stale.exists()
