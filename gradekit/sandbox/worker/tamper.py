@@ -12,7 +12,11 @@ try to switch the guard off. This adds three things around each guarded call:
 - a check after the call that the profile hook and the torch function mode are still in place and
   that no global of gradekit.harness.guard / gradekit.harness.importer was replaced;
 - a report of each violation to the parent the moment it is seen, before the student's code can
-  undo anything, through ``notify``.
+  undo anything, through ``notify``;
+- pins (``install``): the list of the submission's files is frozen, and the objects the guard's
+  decisions rest on (its frame test, its classes' methods, the importer's state) are recorded
+  before any student code runs, and compared at every guarded call's start and end, so that what
+  the submission changed while nothing was armed (at import time) is found too.
 
 What it cannot catch: a call made in a thread started with the low-level ``_thread`` module (no
 profile hook there and torch's mode stack is per thread), a second copy of a library loaded under
@@ -115,11 +119,50 @@ _installed = False
 
 
 def install() -> None:
-    """Install the audit hook (once per process, before any student code is imported)."""
+    """Install the audit hook (once per process) and pin what decides whose code a frame runs,
+    before any student code is imported.
+
+    The list of the submission's files becomes a frozenset (it cannot be emptied), and the objects
+    the guard's decisions rest on are recorded here, so that a change made at import time, while
+    no guarded call runs and the audit hook is not armed, is still found at the next guarded call.
+    """
     global _installed
     if not _installed:
         sys.addaudithook(WATCH.hook)
         _installed = True
+    importer.STATE.files = frozenset(importer.STATE.files)
+    _PINS[:] = _pins()
+
+
+def _pins() -> list[tuple[str, object, str, object]]:
+    """(label, owner, name, object) for every object the guard's decisions rest on."""
+    me = sys.modules[__name__]
+    owners = [
+        (guard, ("submission_frame", "Guard", "ForbiddenSet", "importer")),
+        (importer, ("STATE", "submission_files")),
+        (me, ("caused_by_submission", "GuardedCall", "_NotifyingGuard", "WATCH", "_pinned_problems", "_PINS")),
+        (importer.STATE, ("files",)),
+    ]
+    pins = [
+        (f"{getattr(o, '__name__', 'importer.STATE')}.{n}", o, n, getattr(o, n)) for o, names in owners for n in names
+    ]
+    for cls in (guard.Guard, guard.ForbiddenSet, _NotifyingGuard, GuardedCall, Watch):
+        pins += [(f"{cls.__qualname__}.{n}", cls, n, v) for n, v in vars(cls).items() if not n.startswith("__")]
+    return pins
+
+
+_PINS: list[tuple[str, object, str, object]] = []
+
+
+def _pinned_problems() -> list[str]:
+    """What was replaced since install() among the pinned objects (and the submission's files)."""
+    out = []
+    for label, owner, name, value in _PINS:
+        if vars(owner).get(name, _MISSING) is not value:
+            out.append(f"{label} was replaced")
+    if type(importer.STATE.files) is not frozenset:
+        out.append("the list of the submission's files was replaced")
+    return out
 
 
 class TamperError(AssertionError):
@@ -192,6 +235,8 @@ class GuardedCall:
         self._before = _snapshot()  # after __enter__, which sets some of the guard's globals itself
         self._profile = sys.getprofile()
         self._modes = list(self.guard.modes)
+        for problem in _pinned_problems():  # done while no guarded call ran (at import, say)
+            self.report(f"{self.task_id} must not tamper with the do-it-yourself checks ({problem})")
         WATCH.armed = self._armed
         return self
 
@@ -203,6 +248,7 @@ class GuardedCall:
         if self._modes and not _modes_in_place(self._modes):
             problems.append("the torch function mode was removed")
         problems += [f"{name} was replaced" for name in _changed(self._before)]
+        problems += [p for p in _pinned_problems() if p not in problems]
         self._armed.allow = True
         try:
             self.guard.__exit__(None, None, None)
