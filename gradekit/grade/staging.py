@@ -1,7 +1,8 @@
 """Take from a submission only the files the course expects, and nothing that could run on its own.
 
 A submission is a folder laid out like ``assignments/`` (``q1/conv.py`` ...), a repository root
-containing one, or a .zip / .tar / .tar.gz / .tgz of either (a single top folder is fine). For each
+containing one, or a .zip / .tar / .tar.gz / .tgz of either (a single top folder is fine). Module
+files uploaded loose (``conv.py`` at the top) go to the one question asked for that has them. For each
 question, the expected files are the module files of ``assignments/qN`` (stubs, not tests). Only
 those are copied, as regular files, into a fresh staging folder; everything else (conftest.py,
 pytest.ini, sitecustomize.py, .pth files, a numpy.py, tests, links, devices) is listed as ignored.
@@ -250,6 +251,24 @@ def _decompressed(path: Path):
         reader.close()
 
 
+def _loose_target(name: str, expected: dict[str, list[str]], present: set, staged: Staged) -> tuple[str, str] | None:
+    """The question of a module file uploaded loose (``conv.py`` at the top, as Gradescope's file
+    upload gives it): the one question asked for that has a module of that name, unless the same
+    file also came in its folder. A name several questions share is reported, not guessed."""
+    if "/" in name:
+        return None
+    owners = [(q, name) for q, files in expected.items() if name in files]
+    if len(owners) > 1:
+        staged.refused.append(
+            f"{name} (a module of {', '.join(q for q, _ in owners)}: put it in its question's folder, e.g. "
+            f"{owners[0][0]}/{name})"
+        )
+        return None
+    if owners and owners[0] not in present:
+        return owners[0]
+    return None
+
+
 def _stage_entries(entries: list[_Entry], expected: dict[str, list[str]], dest: Path) -> Staged:
     dest.mkdir(parents=True, exist_ok=False)
     os.chmod(dest, 0o755)  # the worker may run as another uid
@@ -264,8 +283,9 @@ def _stage_entries(entries: list[_Entry], expected: dict[str, list[str]], dest: 
             safe.append(e)
     base = _base([e.name for e in safe], expected)
     wanted = {f"{base}{q}/{f}": (q, f) for q, files in expected.items() for f in files}
+    present = {wanted[e.name] for e in safe if e.name in wanted}
     for e in safe:
-        target = wanted.get(e.name)
+        target = wanted.get(e.name) or _loose_target(e.name, expected, present, staged)
         if target is None:
             if e.name.endswith(".ipynb") and len(staged.notebooks) < MAX_LISTED:
                 staged.notebooks.append(e.name)

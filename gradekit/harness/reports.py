@@ -50,7 +50,7 @@ def gradescope(
                 entry["extra_data"] = {"speed_ratio": round(tr.speed.ratio, 4), "speed_target": tr.speed.target}
             tests.append(entry)
     score = sum(qr.earned for qr in results)
-    return {
+    report = {
         "score": round(score, 4),
         "output": f"gradekit {__version__}, against {against}",
         "visibility": visibility,
@@ -58,6 +58,24 @@ def gradescope(
         "tests": tests,
         "extra_data": {"gradekit_version": __version__, **(extra or {})},
     }
+    board = leaderboard(results)
+    if board:
+        report["leaderboard"] = board
+    return report
+
+
+def leaderboard(results: list[QuestionResult]) -> list[dict]:
+    """Gradescope's leaderboard columns: each speed task's measured ratio against the reference
+    kernel (higher is faster), then the score, so students see where their kernel stands."""
+    board = [
+        {"name": f"{tr.task.id} speed (x {tr.speed.reference})", "value": round(tr.speed.ratio, 3), "order": "desc"}
+        for qr in results
+        for tr in qr.tasks
+        if tr.speed is not None
+    ]
+    if board:
+        board.append({"name": "score", "value": round(sum(qr.earned for qr in results), 4), "order": "desc"})
+    return board
 
 
 def write_gradescope(path: Path, results: list[QuestionResult], *, against: str, extra: dict | None = None) -> None:

@@ -59,6 +59,16 @@ def test_gradescope_bundle_runs_like_gradescope_runs_it(tmp_path):
     assert "arith_misplaced.py" in results["extra_data"]["files_ignored"]
     # Bounded by the platform's default 10 minutes less a minute, unless the instructor says otherwise.
     assert results["extra_data"]["budget_seconds"] == 540
+    # Gradescope's file upload: the module alone, at the top of submission/.
+    shutil.rmtree(root / "submission")
+    shutil.rmtree(root / "results")
+    (root / "submission").mkdir()
+    shutil.copy(COURSE / "solutions" / "q1" / "arith.py", root / "submission" / "arith.py")
+    proc = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=600)
+    loose = json.loads((root / "results" / "results.json").read_text())
+    assert loose["score"] == 100, json.dumps(loose, indent=1)[:3000]
+    assert sum(t["max_score"] for t in loose["tests"]) == 100  # the assignment is q1 alone
+    assert loose["extra_data"]["files_copied"] == ["q1/arith.py"]
 
 
 def test_github_classroom_workflow_grade_step_feeds_the_reporter(tmp_path):

@@ -1,6 +1,7 @@
 """Only the expected module files leave a submission, from folders and from archives, safely."""
 
 import io
+import shutil
 import tarfile
 import zipfile
 
@@ -142,3 +143,35 @@ def test_a_notebook_is_named_as_not_graded_here(tmp_path):
     (sub / "q1" / "q1.ipynb").write_text("{}")
     staged = staging.stage(sub, COURSE, tmp_path / "staged")
     assert staged.notebooks == ["q1/q1.ipynb"] and staged.copied == []
+
+
+def test_a_loose_module_goes_to_the_one_question_asked_that_has_it(tmp_path):
+    sub = tmp_path / "upload"
+    sub.mkdir()
+    (sub / "arith.py").write_text(SOLUTION)  # as Gradescope's file upload gives it
+    (sub / "notes.py").write_text("")
+    staged = staging.stage(sub, COURSE, tmp_path / "staged", ["q1"])
+    assert staged.copied == ["q1/arith.py"] and staged.questions == ["q1"]
+    assert "notes.py" in staged.ignored
+
+
+def test_the_folder_copy_wins_over_a_loose_one(tmp_path):
+    sub = tmp_path / "upload"
+    (sub / "q1").mkdir(parents=True)
+    (sub / "q1" / "arith.py").write_text(SOLUTION)
+    (sub / "arith.py").write_text("an older draft")
+    staged = staging.stage(sub, COURSE, tmp_path / "staged", ["q1"])
+    assert staged.copied == ["q1/arith.py"]
+    assert (tmp_path / "staged" / "q1" / "arith.py").read_text() == SOLUTION
+
+
+def test_a_loose_name_two_questions_share_is_reported_not_guessed(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(COURSE, course)
+    shutil.copy(course / "assignments" / "q1" / "arith.py", course / "assignments" / "q2" / "arith.py")
+    sub = tmp_path / "upload"
+    sub.mkdir()
+    (sub / "arith.py").write_text(SOLUTION)
+    staged = staging.stage(sub, course, tmp_path / "staged", ["q1", "q2"])
+    assert staged.copied == []
+    assert staged.refused == ["arith.py (a module of q1, q2: put it in its question's folder, e.g. q1/arith.py)"]

@@ -16,6 +16,20 @@ GRADESCOPE_SCHEMA = {
         "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
         "stdout_visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
         "extra_data": {"type": "object"},
+        # Gradescope's leaderboard: a list of {name, value, order?} columns.
+        "leaderboard": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "value"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "value": {"type": ["number", "string"]},
+                    "order": {"enum": ["asc", "desc"]},
+                },
+                "additionalProperties": False,
+            },
+        },
         "tests": {
             "type": "array",
             "items": {
@@ -46,6 +60,11 @@ def test_gradescope_results_follow_the_schema_one_entry_per_task(course):
     assert sum(t["max_score"] for t in result.report["tests"]) == 100
     assert result.report["score"] == sum(t["score"] for t in result.report["tests"])
     assert "speed_ratio" in result.tasks["q1.3"]["extra_data"]
+    # The speed race, on Gradescope's leaderboard: the measured ratio, then the score.
+    board = result.report["leaderboard"]
+    assert [c["name"].split(" (")[0] for c in board] == ["q1.3 speed", "score"]
+    assert board[0]["value"] == round(result.tasks["q1.3"]["extra_data"]["speed_ratio"], 3)
+    assert board[1]["value"] == result.report["score"]
 
 
 def test_csv_has_a_row_per_task(course):
