@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import yaml
 
@@ -135,3 +136,63 @@ def test_workflows_generated_before_the_layout_change_still_report(tmp_path):
     assert (payload["tests"][0]["score"], payload["max_score"], payload["status"]) == (30, 40, "fail")
     usage = subprocess.run([sys.executable, "-m", "gradekit.exports"], capture_output=True, text=True, timeout=120)
     assert usage.returncode == 2 and "usage: python -m gradekit.grade.exports" in usage.stderr
+
+
+def _fake(path, body):
+    path.write_text("#!/usr/bin/env bash\n" + body)
+    path.chmod(0o755)
+
+
+def run_setup_sh(tmp_path, image_python_ok: bool):
+    """setup.sh run with fakes for apt-get, python and pip that record what they were asked for."""
+    from gradekit.grade import exports
+
+    root, bin_dir, log = tmp_path / "autograder", tmp_path / "bin", tmp_path / "calls.log"
+    (root / "source").mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parents[2] / "requirements.txt", root / "source" / "requirements.txt")
+    bin_dir.mkdir()
+    _fake(bin_dir / "fake-apt", f'echo "apt $*" >> {log}\n')
+    # A venv made by the fake python holds a pip and a python that only record their arguments.
+    venv = f'mkdir -p "$3/bin"; printf \'#!/usr/bin/env bash\\necho "pip $*" >> {log}\\n\' > "$3/bin/pip"; '
+    venv += (
+        f'printf \'#!/usr/bin/env bash\\necho "venv-python $*" >> {log}\\n\' > "$3/bin/python"; chmod +x "$3/bin/"*\n'
+    )
+    version_check = "exit 0" if image_python_ok else "exit 1"
+    _fake(bin_dir / "python3", f'if [ "$1" = "-c" ]; then {version_check}; fi\necho "python3 $*" >> {log}\n{venv}')
+    _fake(bin_dir / "python3.11", f'echo "python3.11 $*" >> {log}\n{venv}')
+    script = tmp_path / "setup.sh"
+    script.write_text(exports.SETUP_SH)
+    env = dict(os.environ, PATH=f"{bin_dir}:/usr/bin:/bin", GRADEKIT_AUTOGRADER_ROOT=str(root), GRADEKIT_APT="fake-apt")
+    proc = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return log.read_text().splitlines(), (root / "grading-requirements.txt").read_text()
+
+
+def test_setup_sh_installs_a_supported_python_on_ubuntu_22_04_and_uses_24_04s_own(tmp_path):
+    import tomllib
+
+    pins = dict(
+        line.split("==")
+        for line in (Path(__file__).resolve().parents[2] / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    requires = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())["project"][
+        "requires-python"
+    ]
+    assert requires == ">=3.11"
+    # Ubuntu 22.04: python3 is 3.10, too old, so Ubuntu's python3.11 is installed and used.
+    calls, grading = run_setup_sh(tmp_path / "jammy", image_python_ok=False)
+    install = next(c for c in calls if c.startswith("apt install"))
+    for pkg in ("python3.11", "python3.11-venv", "python3.11-dev", "bubblewrap", "dataset-fashion-mnist"):
+        assert pkg in install.split(), install
+    assert any(c.startswith("python3.11 -m venv") for c in calls), calls
+    torch = next(c for c in calls if "download.pytorch.org/whl/cpu" in c)
+    assert f"torch=={pins['torch']}" in torch and f"torchvision=={pins['torchvision']}" in torch
+    for left_out in ("nbgrader", "ruff", "distributed"):
+        assert f"{left_out}==" not in grading
+    assert f"numpy=={pins['numpy']}" in grading and f"pytest=={pins['pytest']}" in grading
+    # Ubuntu 24.04: python3 is 3.12, which gradekit supports.
+    calls, _ = run_setup_sh(tmp_path / "noble", image_python_ok=True)
+    install = next(c for c in calls if c.startswith("apt install"))
+    assert "python3" in install.split() and "python3.11" not in install
+    assert any(c.startswith("python3 -m venv") for c in calls), calls
