@@ -7,11 +7,10 @@ README's table, the scoreboard, the reports and the nbgrader cells all read it.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import tomllib
 
 QUESTION_RE = re.compile(r"^q\d+$")
 TASK_RE = re.compile(r"^(q\d+)\.(\d+)$")
