@@ -26,7 +26,7 @@ from pathlib import Path
 from gradekit.grade import staging
 
 CONNECT_SECONDS = 10.0  # an unreachable scheduler is an error after this long, not a hang
-RESULT_FILES = ("results.json", "junit.xml", "score.csv", "grading.log")
+RESULT_FILES = ("results.json", "junit.xml", "score.csv", "report.html", "grading.log")
 MAX_SHIPPED_BYTES = 64 * 2**20  # a submission sent to a worker; staging refuses bigger anyway
 
 

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from gradekit import __version__
+from gradekit.harness import html_report
 from gradekit.harness.reports import atomic_write
 
 # Two gradings of the same submission agree exactly except on speed tasks, whose measured ratio
@@ -68,6 +69,7 @@ def failed_results(message: str, extra: dict) -> dict:
 def write_all(out: Path, results: dict, csv_text: str | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "results.json", json.dumps(results, indent=2) + "\n")
+    atomic_write(out / "report.html", html_report.render(results))
     atomic_write(out / "junit.xml", junit(results))
     atomic_write(
         out / "score.csv",

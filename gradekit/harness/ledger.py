@@ -19,6 +19,7 @@ from gradekit.harness.timeouts import TaskTimeout
 
 STUB_RE = re.compile(r"^(q\d+\.\d+) not implemented yet(?:: (.*))?$")
 MESSAGE_WIDTH = 200
+DETAIL_WIDTH = 4000  # a report page shows the whole message, up to this
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Verdict:
     fraction: float = 0.0
     speed: SpeedResult | None = None
     hidden: str = ""  # the test's name when it is a hidden test, whose details students never see
+    detail: str = ""  # the whole message (every line, up to DETAIL_WIDTH), when it says more than ``message``
 
     @property
     def public_message(self) -> str:
@@ -49,6 +51,11 @@ class Verdict:
         if why:
             return f"hidden test {self.hidden} failed: {why} (its details are not shown)"
         return f"hidden test {self.hidden} failed (its details are not shown)"
+
+    @property
+    def public_detail(self) -> str:
+        """The whole message a student may read (a report page shows it; the scoreboard cuts it)."""
+        return self.public_message if self.hidden else (self.detail or self.message)
 
 
 # What a hidden test's failure may say, by kind: fixed texts, so that no text from the test or the
@@ -94,6 +101,12 @@ class TaskResult:
         """The first failure, a visible test's before a hidden one's (it says more)."""
         failed = sorted((v for v in self.verdicts if v.status != "passed"), key=lambda v: bool(v.hidden))
         return failed[0].public_message if failed else ""
+
+    @property
+    def first_detail(self) -> str:
+        """The whole message of the failure ``first_problem`` names."""
+        failed = sorted((v for v in self.verdicts if v.status != "passed"), key=lambda v: bool(v.hidden))
+        return failed[0].public_detail if failed else ""
 
     @property
     def speed(self) -> SpeedResult | None:
@@ -197,6 +210,15 @@ def classify(exc: BaseException, submission_files: set[str]) -> Verdict:
             return Verdict("failed", "not-implemented", f"not implemented yet{detail}")
     if isinstance(exc, AssertionError) or type(exc).__name__ == "Failed":  # pytest.fail() is a Failed
         text = str(exc).strip() or "assertion failed"
-        return Verdict("failed", "wrong", one_line(text))
+        return Verdict("failed", "wrong", one_line(text), detail=_whole(text))
     text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
-    return Verdict("failed", "error", one_line(text) + _location(exc, submission_files))
+    where = _location(exc, submission_files)
+    return Verdict("failed", "error", one_line(text) + where, detail=_whole(text) + where)
+
+
+def _whole(text: str) -> str:
+    """A message with all its lines, without pytest's rewritten-assert explanation below it."""
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    lines = lines[: next((i for i, ln in enumerate(lines) if ln.startswith("assert ")), len(lines))]
+    whole = "\n".join(ln for ln in lines).strip()
+    return whole if len(whole) <= DETAIL_WIDTH else whole[: DETAIL_WIDTH - 3] + "..."

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gradekit.course import locate, questions
-from gradekit.harness import backend, guard, importer, ledger, reports, scoreboard, timeouts
+from gradekit.harness import backend, guard, html_report, importer, ledger, reports, scoreboard, timeouts
 
 LEDGER = pytest.StashKey["ledger.Ledger"]()
 TASK = pytest.StashKey["questions.Task"]()
@@ -48,6 +48,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--gradekit-json", metavar="FILE", default=None, help="write Gradescope's results.json schema to FILE"
     )
     group.addoption("--gradekit-csv", metavar="FILE", default=None, help="write one CSV row per task to FILE")
+    group.addoption(
+        "--gradekit-html",
+        metavar="FILE",
+        default=None,
+        help="write a report page to FILE: every message in full, speed bars, the protections",
+    )
     group.addoption(
         "--gradekit-timeout",
         metavar="S",
@@ -308,3 +314,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         reports.write_gradescope(Path(config.getoption("--gradekit-json")), results, against=label, extra=extra)
     if config.getoption("--gradekit-csv"):
         reports.write_csv(Path(config.getoption("--gradekit-csv")), results)
+    if config.getoption("--gradekit-html"):
+        page = html_report.render(reports.gradescope(results, against=label, extra=extra))
+        reports.atomic_write(Path(config.getoption("--gradekit-html")), page)

@@ -48,6 +48,8 @@ def gradescope(
             }
             if tr.speed is not None:
                 entry["extra_data"] = {"speed_ratio": round(tr.speed.ratio, 4), "speed_target": tr.speed.target}
+            if tr.first_detail and tr.first_detail != output:  # the whole message, for report pages
+                entry.setdefault("extra_data", {})["message"] = tr.first_detail
             tests.append(entry)
     score = sum(qr.earned for qr in results)
     report = {

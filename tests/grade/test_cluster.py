@@ -93,6 +93,8 @@ def test_a_cluster_grades_like_a_local_run_and_survives_a_killed_worker(tmp_path
     assert run.returncode == 0, stdout + stderr + (logs / "scheduler.log").read_text()[-3000:]
     assert procs["w1"].poll() is not None  # it really was gone for the rest of the run
     assert scores(tmp_path / "dask") == scores(tmp_path / "local")
+    for student in ("alice", "bob", "carol", "dave"):  # each page came back with the results
+        assert (tmp_path / "dask" / "submissions" / student / "report.html").is_file()
     assert "graded 4, skipped 0, not graded 0" in stdout
     removed = [line for line in (logs / "scheduler.log").read_text().splitlines() if "Remove worker" in line]
     assert any("name: w1" in line for line in removed), removed  # the scheduler saw it go mid-run

@@ -48,6 +48,8 @@ def test_reports_carry_version_tests_hash_protections_and_junit(grade):
     assert names == ["q1.1 add", "q1.2 scale", "q1.3 describe"]
     rows = (graded.out / "score.csv").read_text().splitlines()
     assert rows[0].startswith("question,task,title,earned,possible") and len(rows) == 4
+    page = (graded.out / "report.html").read_text()  # the same results, as a page, protections listed
+    assert "q1: 100 of 100 points" in page and "How it was graded" in page and "bubblewrap" in page
 
 
 def test_grading_twice_gives_the_same_points(grade):
