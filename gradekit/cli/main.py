@@ -93,9 +93,22 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    out = args.out or args.out_option
+    if out is None:
+        print("gradekit export: say where to write it (OUT or --out OUT)", file=sys.stderr)
+        return 2
+    if args.platform == "canvas":
+        from gradekit.grade import canvas
+
+        if not (args.scores and args.roster):
+            print("gradekit export canvas: needs --scores DIR/scores.csv and --roster ROSTER.csv", file=sys.stderr)
+            return 2
+        return canvas.main(
+            args.scores, args.roster, out, args.match, args.assignment, args.per_question, args.allow_missing
+        )
     from gradekit.grade import exports
 
-    return exports.main(args.platform, args.out, questions=args.questions)
+    return exports.main(args.platform, out, questions=args.questions)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,10 +199,33 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", metavar="S", type=float, default=None, help="wall-clock seconds per task")
     s.set_defaults(func=cmd_grade_all)
 
-    s = sub.add_parser("export", help="write an autograder bundle for a platform")
-    s.add_argument("platform", choices=["gradescope", "github-classroom"])
-    s.add_argument("out", metavar="OUT", help="OUT.zip for gradescope, a folder for github-classroom")
+    s = sub.add_parser("export", help="write an autograder bundle for a platform, or grades for a gradebook")
+    s.add_argument("platform", choices=["gradescope", "github-classroom", "canvas"])
+    s.add_argument(
+        "out", metavar="OUT", nargs="?", help="OUT.zip for gradescope, a folder for github-classroom, a .csv for canvas"
+    )
+    s.add_argument("--out", dest="out_option", metavar="OUT", default=None, help="the same as OUT")
     add_questions_option(s)
+    canvas = s.add_argument_group("canvas (the CSV Canvas's gradebook import takes)")
+    canvas.add_argument("--scores", metavar="CSV", help="grade-all's DIR/scores.csv")
+    canvas.add_argument("--roster", metavar="CSV", help="the course's gradebook exported from Canvas")
+    canvas.add_argument(
+        "--match",
+        metavar="COLUMN",
+        default="SIS Login ID",
+        help="roster column holding the submission folder names (default: SIS Login ID)",
+    )
+    canvas.add_argument(
+        "--assignment", metavar="NAME", default="gradekit", help="the Canvas assignment's name (default: gradekit)"
+    )
+    canvas.add_argument(
+        "--per-question",
+        action="store_true",
+        help="one assignment column per question ('NAME qN') instead of the total",
+    )
+    canvas.add_argument(
+        "--allow-missing", action="store_true", help="leave empty the cells of roster students without a score"
+    )
     s.set_defaults(func=cmd_export)
     return p
 
