@@ -92,6 +92,12 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_similarity(args: argparse.Namespace) -> int:
+    from gradekit.grade import similarity
+
+    return similarity.main(args.root, args.out, questions=args.questions, threshold=args.threshold)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     out = args.out or args.out_option
     if out is None:
@@ -198,6 +204,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_questions_option(s)
     s.add_argument("--timeout", metavar="S", type=float, default=None, help="wall-clock seconds per task")
     s.set_defaults(func=cmd_grade_all)
+
+    s = sub.add_parser("similarity", help="score how much code every pair of submissions shares, per question")
+    s.add_argument("root", metavar="ROOT", help="a folder of submissions, as for grade-all")
+    s.add_argument("--out", metavar="DIR", required=True, help="DIR/similarity.csv and DIR/similarity/*.html")
+    add_questions_option(s)
+    s.add_argument(
+        "--threshold", metavar="F", type=float, default=0.5, help="flag pairs at or over this similarity (0-1)"
+    )
+    s.set_defaults(func=cmd_similarity)
 
     s = sub.add_parser("export", help="write an autograder bundle for a platform, or grades for a gradebook")
     s.add_argument("platform", choices=["gradescope", "github-classroom", "canvas"])

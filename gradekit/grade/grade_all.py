@@ -32,7 +32,7 @@ from pathlib import Path
 
 from gradekit.course.locate import LocateError
 from gradekit.course.questions import question_folders
-from gradekit.grade import cluster
+from gradekit.grade import cluster, dashboard, similarity
 from gradekit.grade.grade import ENV_HIDE, course_root, submission_digest
 from gradekit.grade.results import tests_hash
 from gradekit.grade.staging import StagingError
@@ -197,8 +197,9 @@ def _finished(folder: Path, key: dict) -> str:
 
 
 def write_tables(out: Path, students: list[str], failures: dict[str, str], stats: dict) -> None:
-    """scores.csv and summary.md from the results on disk (every student, finished or not)."""
+    """scores.csv, summary.md and index.html from the results on disk (every student, finished or not)."""
     rows, questions, task_fail, task_msgs, task_max = [], [], Counter(), {}, {}
+    graded: dict[str, dict] = {}
     for student in students:
         results_path = out / "submissions" / student / "results.json"
         row = {"student": student}
@@ -212,6 +213,7 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
             row["status"] = (
                 "failed: " + results["output"][:200] if results["extra_data"].get("grading_failed") else "ok"
             )
+            graded[student] = results
             for test in results.get("tests", []):
                 q = test["number"].split(".")[0]
                 if q not in questions:
@@ -252,6 +254,7 @@ def write_tables(out: Path, students: list[str], failures: dict[str, str], stats
         lines += [f"- {s}: {why}" for s, why in sorted(failures.items())]
     atomic_write(out / "summary.md", "\n".join(lines) + "\n")
     atomic_write(out / "summary.json", json.dumps({**stats, "not_graded": failures}, indent=1) + "\n")
+    atomic_write(out / "index.html", dashboard.render(out, students, graded, failures, stats))
 
 
 def grade_all(
@@ -334,6 +337,11 @@ def grade_all(
         progress.close()
     stats.setdefault("seconds", round(time.monotonic() - started, 1))
     stats.setdefault("per_minute", 0.0)
+    try:  # the dashboard's similarity section reads DIR/similarity.csv
+        flagged = [p for p in similarity.compare(root, out, course, questions) if p.flagged]
+        stats["similar_pairs"] = len(flagged)
+    except RuntimeError as exc:
+        stats["similarity"] = f"not computed: {exc}"
     write_tables(out, students, failures, stats)
     print(
         f"graded {stats['graded']}, skipped {stats['skipped']}, not graded {len(failures)}; "

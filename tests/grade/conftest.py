@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 COURSE = Path(__file__).resolve().parent / "course"
-collect_ignore = ["course"]
+collect_ignore = ["course", "similarity_class"]
 
 
 @dataclass

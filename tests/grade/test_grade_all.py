@@ -71,6 +71,13 @@ def test_grade_all_in_parallel_resumes_and_survives_faulty_submissions(tmp_path)
     summary = (out / "summary.md").read_text()
     assert "| q1.1 | 2 of 4 |" in summary and "| q1.2 | 2 of 4 |" in summary
     assert json.loads((out / "summary.json").read_text())["per_minute"] > 0
+    page = (out / "index.html").read_text()  # the dashboard: plots, reasons, one linked row per student
+    assert page.count("<svg") >= 2 and 'role="img"' in page
+    for student in ("alice", "bob", "carol", "dave"):
+        assert f'<a href="submissions/{student}/report.html">{student}</a>' in page
+        assert (out / "submissions" / student / "report.html").is_file()
+    assert "Most common reasons" in page and "Similar submissions" in page
+    assert (out / "similarity.csv").read_text().startswith("question,student_a,student_b,similarity,flagged")
 
     again = grade_all(root, out, "--jobs", "2")
     assert "skipped 4" in again.stdout, again.stdout
