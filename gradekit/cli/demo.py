@@ -34,6 +34,8 @@ def _pytest(root: Path, questions: list[str], against: str, out: Path) -> int:
         str(out / "results.json"),
         "--gradekit-csv",
         str(out / "scores.csv"),
+        "--gradekit-html",
+        str(out / "report.html"),
         "--junitxml",
         str(out / "junit.xml"),
         "-q",
@@ -79,7 +81,8 @@ def main(out: str = "gradekit-reports", questions: list[str] | None = None) -> i
     sol, stub = totals["solutions"], totals["stubs"]
     print(
         f"\ngradekit demo: solutions {fmt_total(sol)}; untouched stubs {fmt_total(stub)}; reports in {out_dir}/"
-        "{solutions,stubs}/ (results.json for Gradescope, scores.csv, junit.xml)"
+        "{solutions,stubs}/ (results.json for Gradescope, scores.csv, junit.xml)\n"
+        f"open {out_dir / 'solutions' / 'report.html'} and {out_dir / 'stubs' / 'report.html'} in a browser"
     )
     solutions_full = all(earned >= possible for _, earned, possible, _ in sol)
     return 0 if solutions_full and all(earned == 0 for _, earned, _, _ in stub) else 1

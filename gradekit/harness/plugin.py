@@ -7,6 +7,7 @@ installation). It stays out of the way of any test that carries no ``task`` mark
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from pathlib import Path
 
@@ -315,5 +316,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     if config.getoption("--gradekit-csv"):
         reports.write_csv(Path(config.getoption("--gradekit-csv")), results)
     if config.getoption("--gradekit-html"):
-        page = html_report.render(reports.gradescope(results, against=label, extra=extra))
-        reports.atomic_write(Path(config.getoption("--gradekit-html")), page)
+        path = Path(config.getoption("--gradekit-html")).resolve()
+        # Links to each question's README, relative to where the page is written.
+        readme = os.path.relpath(config.rootpath / "assignments", path.parent) + "/{q}/README.md"
+        page = html_report.render(reports.gradescope(results, against=label, extra=extra), readme=readme)
+        reports.atomic_write(path, page)

@@ -21,8 +21,12 @@ def test_demo_grades_solutions_full_and_stubs_zero(tmp_path):
     assert "(against solutions)" in proc.stdout and "(against assignments)" in proc.stdout
     assert "gradekit demo: solutions 100/100; untouched stubs 0/100;" in proc.stdout
     for name in ("solutions", "stubs"):
-        for report in ("results.json", "scores.csv", "junit.xml"):
+        for report in ("results.json", "scores.csv", "junit.xml", "report.html"):
             assert (out / name / report).is_file(), f"{name}/{report} missing"
+    assert f"open {out / 'solutions' / 'report.html'}" in proc.stdout
+    page = (out / "solutions" / "report.html").read_text()
+    readme = (out / "solutions" / Path(page.split('<a href="')[1].split('"')[0])).resolve()
+    assert readme == REPO / "assignments" / "q1" / "README.md"  # the link works from where the page is
     stubs = json.loads((out / "stubs" / "results.json").read_text())
     assert all(t["output"].startswith("not implemented yet") for t in stubs["tests"])
 
