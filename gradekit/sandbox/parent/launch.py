@@ -332,6 +332,21 @@ def processes_of(uid: int) -> list[int]:
     return pids
 
 
+def signal_as(uid: int, sig: int) -> None:
+    """Send ``sig`` to every process of ``uid`` at once: a helper switches to that uid and calls
+    kill(-1, sig), which reaches all of the uid's processes in one pass."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the helper child
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, sig)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
 def sweep_uid(uid: int | None, timeout: float = 10.0) -> bool:
     """Kill every process of ``uid`` (a worker uid, never ours) and wait until none is left.
 
@@ -344,16 +359,7 @@ def sweep_uid(uid: int | None, timeout: float = 10.0) -> bool:
     while processes_of(uid):
         if time.monotonic() > deadline:
             return False
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the helper child
-            try:
-                os.setgroups([])
-                os.setgid(uid)
-                os.setuid(uid)
-                os.kill(-1, signal.SIGKILL)
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
+        signal_as(uid, signal.SIGKILL)
         time.sleep(0.02)
     return True
 
@@ -383,16 +389,7 @@ def signal_sandbox(root: int, uid: int | None, sig: int, passes: int = 3) -> Non
     reaches all of them at once), else to each process below the sandbox's root, a few passes so
     that a process started meanwhile is reached too."""
     if uid is not None and uid != os.geteuid() and uid >= _UID_BASE:
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the helper child
-            try:
-                os.setgroups([])
-                os.setgid(uid)
-                os.setuid(uid)
-                os.kill(-1, sig)
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
+        signal_as(uid, sig)
         return
     for _ in range(passes):
         for pid in descendants(root):
