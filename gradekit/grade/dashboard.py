@@ -82,7 +82,7 @@ def render(out: Path, students: list[str], results: dict[str, dict], failures: d
     """The page; ``results`` maps each graded student to their results.json."""
     e = html.escape
     q_scores: dict[str, list[float]] = {}
-    q_max: dict[str, float] = {}
+    task_points: dict[str, float] = {}
     task_full, task_seen, task_msgs, ratios = Counter(), Counter(), {}, {}
     for res in results.values():
         per_q: dict[str, float] = {}
@@ -99,9 +99,11 @@ def render(out: Path, students: list[str], results: dict[str, dict], failures: d
                 ratios.setdefault(t["number"], []).append(ratio)
         for q, v in per_q.items():
             q_scores.setdefault(q, []).append(v)
-        for t in res.get("tests", []):
-            q = t["number"].split(".")[0]
-            q_max[q] = sum(x["max_score"] for x in res["tests"] if x["number"].split(".")[0] == q)
+        for t in res.get("tests", []):  # each task's points, once: a question's maximum is their sum
+            task_points[t["number"]] = t["max_score"]
+    q_max: dict[str, float] = {}
+    for task, points in task_points.items():
+        q_max[task.split(".")[0]] = q_max.get(task.split(".")[0], 0) + points
     order = sorted(q_scores, key=lambda q: int(q[1:]))
     tasks = sorted(task_seen, key=lambda t: tuple(int(x) for x in t[1:].split(".")))
     parts = [
