@@ -55,9 +55,10 @@ def run_grade(
     env: dict | None = None,
     course: Path = COURSE,
     command: str = "grade",
+    python: str = sys.executable,
 ) -> Graded:
     """`python -m gradekit grade SUBMISSION --out OUT` with the fixture course as the course."""
-    args = [sys.executable, "-m", "gradekit", command, str(submission), "--out", str(out)]
+    args = [python, "-m", "gradekit", command, str(submission), "--out", str(out)]
     if questions:
         args += ["--questions", ",".join(questions)]
     if timeout:

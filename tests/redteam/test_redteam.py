@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
+import subprocess
+import sys
+import sysconfig
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -96,3 +101,47 @@ def test_attack_earns_nothing_and_costs_nothing_else(case, tmp_path, local_serve
     assert json.loads(written["results.json"])["extra_data"]["leftovers_killed"] is True
     assert not any(p.name.startswith("bomb") for p in COURSE.rglob("bomb*")) and not list(out.glob("bomb*"))
     assert os.environ.get("GRADEKIT_REDTEAM_TOKEN") is None  # the secret lived only in the grader's env
+
+
+@pytest.fixture(scope="module")
+def public_python():
+    """A venv made from the system's Python 3 (readable by every uid) that sees this environment's
+    packages: what grading without bubblewrap needs to give the worker a uid of its own."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    system = next((p for p in (f"/usr/bin/{version}", f"/usr/local/bin/{version}") if os.access(p, os.X_OK)), None)
+    assert system, f"this test needs a system {version} (Debian: apt-get install {version})"
+    folder = Path(tempfile.mkdtemp(prefix="gradekit-public-python-"))
+    os.chmod(folder, 0o755)
+    subprocess.run([system, "-m", "venv", "--without-pip", str(folder / "venv")], check=True)
+    site = sysconfig.get_paths()["purelib"]  # this environment's packages, gradekit's editable install included
+    (folder / "venv" / "lib" / version / "site-packages" / "host-packages.pth").write_text(
+        f"import site; site.addsitedir({site!r})\n"
+    )
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_without_bubblewrap_the_reference_stays_unreadable(public_python, tmp_path):
+    """The read_hidden case again, with no mount namespace: file modes and the worker's own uid hold."""
+    assert os.geteuid() == 0, "a worker gets a uid of its own only when grading runs as root: run the tests as root"
+    course = public_python / "course"  # a copy: grading changes the modes of what it withholds
+    shutil.copytree(COURSE, course)
+    spec = load_case(Path(__file__).parent / "cases" / "read_hidden.py")
+    sub = build_submission(spec, tmp_path / "submission", {"COURSE": course})
+    out = tmp_path / "out"
+    graded = run_grade(
+        sub,
+        out,
+        questions=["q1"],
+        timeout=spec["TIMEOUT"],
+        env={"GRADEKIT_SANDBOX": "rlimits"},
+        course=course,
+        python=str(public_python / "venv" / "bin" / "python"),
+    )
+    protections = graded.results["extra_data"]["protections"]
+    assert "unique to this grading" in protections["uid"], protections
+    assert "readable by the grader only" in protections["files"], protections
+    assert graded.points("q1.1") == 0 and spec["REASON"] in graded.tasks["q1.1"]["output"], graded.explain()
+    for task in spec["KEEPS"]:
+        assert graded.points(task) == graded.tasks[task]["max_score"], graded.explain()
+    assert not (course / "solutions").stat().st_mode & 0o077

@@ -8,7 +8,9 @@ The strongest sandbox available is used and the report lists what was active:
   ``SUBMISSION_MOUNT``, no network, its own PID, IPC and UTS namespaces, a new session, killed with
   its parent, capabilities dropped.
 - otherwise (``GRADEKIT_SANDBOX=rlimits`` or no working bwrap): a plain child process. The
-  filesystem is then NOT hidden; the report says so.
+  filesystem is then NOT hidden; as root, the course repository and the grading folders are made
+  private to their owner instead (gradekit.sandbox.parent.withhold) and the worker's own uid cannot
+  read them; as any other user they stay readable. The report says which.
 
 Always: ``python -I``, a clean environment (no tokens: only the variables in ``_KEEP_ENV``), a
 private HOME and TMPDIR, a new session, rlimits (CPU, address space, file size, open files,
@@ -31,6 +33,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from gradekit.sandbox.parent.withhold import withhold
 
 SUBMISSION_MOUNT = "/run/gradekit/submission"
 ENV_MODE = "GRADEKIT_SANDBOX"  # auto (default) | bwrap | rlimits
@@ -269,8 +273,18 @@ def plan(
         submission = str(staged)
         if uid is not None and _private_ancestors():
             uid = None  # without a mount namespace, a uid of its own could not even read the interpreter
+        if uid is not None:
+            keep = [*_python_paths(), staged, *(Path(os.environ[k]) for k in ("GRADEKIT_DATA",) if k in os.environ)]
+            closed = withhold(course_root, hide, keep)
+            protections["files"] = (
+                "the course repository (solutions and hidden tests included) and the grading folders "
+                f"readable by the grader only ({len(closed)} entries made private to their owner just now)"
+            )
         protections["sandbox"] = (
-            "none: bubblewrap unavailable; the filesystem (hidden tests included) is "
+            "none: bubblewrap unavailable; the filesystem is not hidden (file modes protect the course: see files) "
+            "and the network is not cut"
+            if uid is not None
+            else "none: bubblewrap unavailable; the filesystem (hidden tests included) is "
             "readable by the submission and the network is not cut"
         )
         kill_all = uid is not None
@@ -289,6 +303,8 @@ def plan(
     home, tmp = "/tmp/home", "/tmp"  # inside bwrap, /tmp is the sandbox's own tmpfs
     if which != "bwrap":
         scratch = tempfile.mkdtemp(prefix="gradekit-worker-")
+        if uid is not None:
+            os.chmod(scratch, 0o711)  # mkdtemp's 0700 would keep a worker of its own uid out of its HOME
         home, tmp = os.path.join(scratch, "home"), os.path.join(scratch, "tmp")
         for folder in (home, tmp):
             os.mkdir(folder, 0o700)
