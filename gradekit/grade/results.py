@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from gradekit import __version__
-from gradekit.harness import html_report
+from gradekit.harness import figures, html_report
 from gradekit.harness.reports import atomic_write
 
 # Two gradings of the same submission agree exactly except on speed tasks, whose measured ratio
@@ -68,7 +68,8 @@ def failed_results(message: str, extra: dict) -> dict:
 
 def write_all(out: Path, results: dict, csv_text: str | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    atomic_write(out / "results.json", json.dumps(results, indent=2) + "\n")
+    # The page shows the figures; results.json names them only (Gradescope and grade-all read it).
+    atomic_write(out / "results.json", json.dumps(figures.without_data(results), indent=2) + "\n")
     atomic_write(out / "report.html", html_report.render(results))
     atomic_write(out / "junit.xml", junit(results))
     atomic_write(

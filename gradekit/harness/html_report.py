@@ -5,7 +5,9 @@ FILE`` for a local run. The page holds everything in itself (inline CSS, no scri
 font from the network), reads on a phone (one column, tables that scroll), and is built for
 screen readers (headings per question, a caption per table, speed bars with a text equivalent,
 colour never the only sign of a status). It shows what results.json holds and nothing more: a
-hidden test's failure appears by its name only, as in every other report.
+hidden test's failure appears by its name only, as in every other report. The figures the
+submission saved in visible tests (each task's ``extra_data.figures``, see
+:mod:`gradekit.harness.figures`) are inline PNG data URIs, each with alt text and a caption.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ pre{white-space:pre-wrap;word-break:break-word;margin:0;font-size:.9rem}
 .bar{background:#ddd;height:1rem;width:100%;max-width:16rem;border:1px solid #555}
 .bar span{display:block;height:100%;background:#1f5fa8}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
+h3{font-size:1.1rem}figure{margin:1rem 0}img{max-width:100%;height:auto;border:1px solid #888}
+figcaption{font-size:.9rem;overflow-wrap:anywhere}
 """
 
 
@@ -46,6 +50,26 @@ def _speed_cell(extra: dict) -> str:
         f'<div class="bar" role="img" aria-label="{html.escape(label)}"><span style="width:{filled:.0f}%"></span></div>'
         f"<div>{html.escape(label)}</div>"
     )
+
+
+def _figures(question: str, entries: list[dict]) -> list[str]:
+    """The figures the question's tasks saved, each inline with alt text naming what drew it."""
+    e = html.escape
+    parts = []
+    for test in entries:
+        for fig in (test.get("extra_data") or {}).get("figures", []):
+            if not fig.get("png_base64"):  # a results.json from `gradekit grade` names figures only
+                continue
+            what = f"the submission's figure {fig.get('file', '')} for task {test.get('name', '')}"
+            # The PNG's own size lets the browser lay the page out before decoding; CSS scales it down.
+            size = "".join(f' {k}="{int(fig[k])}"' for k in ("width", "height") if int(fig.get(k) or 0) > 0)
+            parts.append(
+                f'<figure><img src="data:image/png;base64,{e(str(fig["png_base64"]))}" alt="{e(what)}"{size}>'
+                f"<figcaption>{e(what)} (test {e(str(fig.get('test', '')))})</figcaption></figure>"
+            )
+    if parts:
+        parts.insert(0, f"<h3>Figures of {e(question)}</h3>")
+    return parts
 
 
 def _questions(results: dict) -> "OrderedDict[str, list[dict]]":
@@ -96,7 +120,9 @@ def render(results: dict, readme: str = "assignments/{q}/README.md") -> str:
                 f"<td>{_points(test.get('score', 0))} / {_points(test.get('max_score', 0))}</td>"
                 f'<td class="{status}">{status}</td><td>{cell}</td></tr>'
             )
-        parts.append("</table></div></section>")
+        parts.append("</table></div>")
+        parts += _figures(question, entries)
+        parts.append("</section>")
     protections = (results.get("extra_data") or {}).get("protections") or {}
     if protections:
         parts += ['<section aria-labelledby="protections">', '<h2 id="protections">How it was graded</h2>', "<dl>"]

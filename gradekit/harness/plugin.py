@@ -7,6 +7,7 @@ installation). It stays out of the way of any test that carries no ``task`` mark
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 from pathlib import Path
@@ -14,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from gradekit.course import locate, questions
-from gradekit.harness import backend, guard, html_report, importer, ledger, reports, scoreboard, timeouts
+from gradekit.harness import backend, figures, guard, html_report, importer, ledger, reports, scoreboard, timeouts
 
 LEDGER = pytest.StashKey["ledger.Ledger"]()
 TASK = pytest.StashKey["questions.Task"]()
 SPEED = pytest.StashKey[list]()
 AGAINST_LABEL = pytest.StashKey[str]()
+FIGURES = pytest.StashKey[dict]()  # task id -> the figures its visible tests found (harness.figures)
 ENV_TIMEOUT = timeouts.ENV_TIMEOUT
 
 
@@ -68,6 +70,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "task(id): the gradekit task (qN.k) this test earns points for")
     config.stash[LEDGER] = ledger.Ledger()
+    config.stash[FIGURES] = {}
     against = config.getoption("--against")
     root = Path(config.rootpath)
     try:
@@ -222,6 +225,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     verdict = _verdict(item, call, report)
     if "hidden" in Path(item.path).parts:
         verdict.hidden = item.name
+    elif report.when == "call" and "tmp_path" in getattr(item, "funcargs", {}):
+        # What the submission saved where the test asked it to: the report shows it.
+        found = figures.collect(item.funcargs["tmp_path"], item.name)
+        item.config.stash[FIGURES].setdefault(task.id, []).extend(found)
     book.record(item.nodeid, verdict)
     item.user_properties.append(("gradekit_task", task.id))
     if report.failed:
@@ -311,13 +318,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         tw.write_line("")
         scoreboard.render(results, tw.write_line, label, width=min(tw._tw.fullwidth, 120))
     extra = {"target": label, "interrupted": exitstatus == pytest.ExitCode.INTERRUPTED}
+    found = config.stash[FIGURES]
     if config.getoption("--gradekit-json"):
-        reports.write_gradescope(Path(config.getoption("--gradekit-json")), results, against=label, extra=extra)
+        # With the figures' bytes: grade mode's pytest hands them to `gradekit grade` this way.
+        report = figures.attach(reports.gradescope(results, against=label, extra=extra), found)
+        reports.atomic_write(Path(config.getoption("--gradekit-json")), json.dumps(report, indent=2) + "\n")
     if config.getoption("--gradekit-csv"):
         reports.write_csv(Path(config.getoption("--gradekit-csv")), results)
     if config.getoption("--gradekit-html"):
         path = Path(config.getoption("--gradekit-html")).resolve()
         # Links to each question's README, relative to where the page is written.
         readme = os.path.relpath(config.rootpath / "assignments", path.parent) + "/{q}/README.md"
-        page = html_report.render(reports.gradescope(results, against=label, extra=extra), readme=readme)
+        report = figures.attach(reports.gradescope(results, against=label, extra=extra), found)
+        page = html_report.render(report, readme=readme)
         reports.atomic_write(path, page)
