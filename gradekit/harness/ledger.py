@@ -16,6 +16,7 @@ from gradekit.harness.guard import ForbiddenCallError
 from gradekit.harness.importer import SubmissionError
 from gradekit.harness.speed import SpeedResult
 from gradekit.harness.timeouts import TaskTimeout
+from gradekit.testing import DIAGNOSIS_PREFIX
 
 STUB_RE = re.compile(r"^(q\d+\.\d+) not implemented yet(?:: (.*))?$")
 MESSAGE_WIDTH = 200
@@ -172,8 +173,21 @@ class Ledger:
 
 
 def one_line(text: str, width: int = MESSAGE_WIDTH) -> str:
-    first = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
-    return first if len(first) <= width else first[: width - 3] + "..."
+    """The first line of a message, cut at ``width``, then a diagnosis line below it, if any.
+
+    A diagnosis ("This matches a flipped kernel ...", gradekit.testing) is what teaches, and the
+    numbers before it say where and what: each keeps its own width, so neither hides the other.
+    """
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    first = _cut(lines[0] if lines else "", width)
+    why = next((ln for ln in lines[1:] if ln.startswith(DIAGNOSIS_PREFIX)), "")
+    if not why:
+        return first
+    return f"{first}{' ' if first.endswith('.') else '. '}{_cut(why, width)}"
+
+
+def _cut(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def _chain(exc: BaseException):

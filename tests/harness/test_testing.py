@@ -72,3 +72,70 @@ def test_numeric_gradient_of_a_known_function():
     assert_gradient(2 * x, grad, name="d(x^2)/dx")
     with pytest.raises(AssertionError, match="relative error .* allowed < 1e-06"):
         assert_gradient(3 * x, grad, name="wrong")
+
+
+FLIPPED = "a flipped kernel: slide w as it is"
+
+
+def _diagnosis_of(got, expected, mistakes, **tol):
+    with pytest.raises(AssertionError) as info:
+        assert_close(got, expected, mistakes=mistakes, **tol)
+    return str(info.value)
+
+
+def test_a_failure_that_matches_a_mistake_names_it_after_the_numbers():
+    expected = np.array([[1.0, 2.0], [3.0, 4.0]])
+    flipped = expected[::-1, ::-1].copy()
+    text = _diagnosis_of(flipped + 1e-12, expected, {FLIPPED: flipped}, rtol=1e-9)
+    lines = text.splitlines()
+    assert lines[0].startswith("output: worst at index")
+    assert lines[1].strip() == f"This matches {FLIPPED}."
+    assert lines[-1].strip().startswith("tolerance:")
+
+
+def test_a_failure_that_matches_no_mistake_names_none():
+    expected = np.array([1.0, 2.0, 3.0])
+    assert "This matches" not in _diagnosis_of(expected + 0.5, expected, {FLIPPED: expected[::-1]})
+
+
+def test_a_mistake_that_gives_the_right_answer_is_never_named():
+    # A symmetric kernel: flipping changes nothing, so a wrong answer that happens to equal it is not that mistake.
+    expected = np.array([1.0, 2.0, 1.0])
+    text = _diagnosis_of(expected + 1e-3, expected, {FLIPPED: expected + 1e-13}, rtol=1e-6)
+    assert "This matches" not in text
+
+
+def test_a_right_answer_passes_whatever_mistakes_are_offered():
+    expected = np.array([1.0, 2.0, 3.0])
+    assert_close(expected.copy(), expected, mistakes={FLIPPED: expected[::-1]})
+    assert_equal((1, 2), (1, 2), mistakes={"SAME's odd zero on the wrong side": (2, 1)})
+
+
+def test_a_wrong_shape_that_matches_a_mistake_names_it():
+    expected = np.zeros((1, 1, 3, 3))
+    padded_twice = np.ones((1, 1, 5, 5))
+    text = _diagnosis_of(padded_twice.copy(), expected, {"padding applied twice": padded_twice})
+    assert text.splitlines()[0] == "output has shape (1, 1, 5, 5), expected (1, 1, 3, 3)"
+    assert "This matches padding applied twice." in text
+
+
+def test_assert_equal_names_a_matching_mistake():
+    with pytest.raises(AssertionError) as info:
+        assert_equal((1, 0), (0, 1), name="same_padding(6, 3, stride=2)", mistakes={"the odd zero before": (1, 0)})
+    assert str(info.value).splitlines()[1].strip() == "This matches the odd zero before."
+    with pytest.raises(AssertionError) as info:
+        assert_equal((2, 2), (0, 1), mistakes={"the odd zero before": (1, 0)})
+    assert "This matches" not in str(info.value)
+
+
+def test_the_scoreboard_line_keeps_both_the_values_and_the_whole_diagnosis():
+    from gradekit.harness.ledger import one_line
+
+    expected = np.zeros((8, 96, 55, 55))
+    expected[3, 17, 41, 12] = 1.0
+    got = -expected
+    diagnosis = "a flipped kernel (a true convolution, not cross-correlation): slide w over the input as it is"
+    name = "conv2d(x, w, b, stride=4, padding='same') with x(8, 3, 227, 227), w(96, 3, 11, 11)"
+    line = one_line(_diagnosis_of(got, expected, {diagnosis: got}, rtol=1e-6, name=name))
+    assert "worst at index (3, 17, 41, 12): got -1, expected 1" in line
+    assert line.endswith(f"elements differ. This matches {diagnosis}.")
