@@ -5,6 +5,7 @@ import torch
 
 import gradekit
 from gradekit import ops
+from gradekit.checks.q1 import conv2d_mistakes
 from gradekit.testing import assert_close, assert_gradient, numeric_gradient
 
 backward = gradekit.submission("q1.backward")
@@ -23,7 +24,8 @@ def check_against_autograd(x, w, b, stride, padding, seed):
     out, cache = backward.conv2d_forward(x, w, b, stride, padding)
     dout = np.random.default_rng(seed).standard_normal(np.shape(out))
     expected_out, dx, dw, db = autograd_conv2d(x, w, b, stride, padding, dout)
-    assert_close(out, expected_out, rtol=1e-10, atol=1e-10, name=f"conv2d_forward output ({where})")
+    assert_close(out, expected_out, rtol=1e-10, atol=1e-10, name=f"conv2d_forward output ({where})",
+                 mistakes=conv2d_mistakes(x, w, b, stride, padding))
     got = backward.conv2d_backward(dout, cache)
     for name, grad, expected in zip(("dx", "dw", "db"), got, (dx, dw, db)):
         assert_close(grad, expected, rtol=1e-9, atol=1e-9, name=f"{name} from conv2d_backward ({where})")
@@ -38,7 +40,8 @@ def test_conv2d_backward_matches_numeric_gradients():
         where = f"(stride={stride}, padding={padding!r})"
         out, cache = backward.conv2d_forward(x, w, b, stride, padding)
         expected = ops.conv2d(*(torch.from_numpy(a) for a in (x, w, b)), stride=stride, padding=padding)
-        assert_close(out, expected, rtol=1e-10, atol=1e-10, name=f"conv2d_forward output {where}")
+        assert_close(out, expected, rtol=1e-10, atol=1e-10, name=f"conv2d_forward output {where}",
+                     mistakes=conv2d_mistakes(x, w, b, stride, padding))
         dout = rng.standard_normal(np.shape(out))
         dx, dw, db = backward.conv2d_backward(dout, cache)
         assert_gradient(dx, numeric_gradient(lambda v: backward.conv2d_forward(v, w, b, stride, padding)[0],

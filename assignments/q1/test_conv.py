@@ -7,6 +7,7 @@ import torch
 
 import gradekit
 from gradekit import ops
+from gradekit.checks.q1 import conv2d_mistakes
 from gradekit.testing import assert_close, assert_equal
 
 conv = gradekit.submission("q1.conv")
@@ -26,7 +27,8 @@ def check_grid(fn, x, w, b, name, rtol=1e-10, atol=1e-10):
     for stride, padding in GRID:
         got = fn(x, w, b, stride=stride, padding=padding)
         assert_close(got, kernel_conv2d(x, w, b, stride, padding), rtol=rtol, atol=atol,
-                     name=f"{name}(x, w, b, stride={stride}, padding={padding!r}) with x{x.shape}, w{w.shape}")
+                     name=f"{name}(x, w, b, stride={stride}, padding={padding!r}) with x{x.shape}, w{w.shape}",
+                     mistakes=conv2d_mistakes(x, w, b, stride, padding))
 
 
 def random_conv_inputs(seed, x_shape, w_shape, dtype=np.float64):
@@ -87,7 +89,9 @@ def test_seed_table_returns_and_prints_the_four_maps(capsys):
         assert_equal(np.shape(maps[(stride, padding)]), shapes[(stride, padding)],
                      name=f"the shape of the stride={stride}, padding={padding.upper()} map")
         assert_close(maps[(stride, padding)], expected, rtol=1e-12, atol=1e-12,
-                     name=f"the returned stride={stride}, padding={padding.upper()} map")
+                     name=f"the returned stride={stride}, padding={padding.upper()} map",
+                     mistakes={k: v[0, 0] for k, v in conv2d_mistakes(x[None, None], w[None, None], None, stride,
+                                                                      padding).items()})
         assert_close(numbers, expected.ravel(), rtol=1e-6, atol=1e-6,
                      name=f"the numbers printed under stride={stride}, padding={padding.upper()}")
 

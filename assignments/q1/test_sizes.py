@@ -2,6 +2,7 @@
 import pytest
 
 import gradekit
+from gradekit.checks.q1 import same_padding_mistakes
 from gradekit.testing import assert_equal
 
 sizes = gradekit.submission("q1.sizes")
@@ -41,4 +42,4 @@ def test_same_padding_puts_the_odd_zero_after_the_input():
     for (n, k, stride), expected in cases.items():
         got = sizes.same_padding(n, k, stride)
         assert_equal(tuple(got) if isinstance(got, list) else got, expected,
-                     name=f"same_padding({n}, {k}, stride={stride})")
+                     name=f"same_padding({n}, {k}, stride={stride})", mistakes=same_padding_mistakes(n, k, stride))

@@ -5,21 +5,26 @@ A mutant is a file ``mutants/qN/<name>.py`` with a docstring saying what is wron
     MODULE = "conv"            # the solution module it patches (solutions/qN/conv.py)
     LOSES = ["q1.3"]           # tasks that must earn 0 with this mutant; every other task keeps full points
     ONLY = ["q7.2", "q7.3"]    # optional: run only these tasks (for questions whose full run is long)
+    DIAGNOSIS = {"q1.4": "a flipped kernel"}  # optional: what each task's feedback must say it did
 
 followed by replacement definitions. The runner copies solutions/qN, appends the mutant's source to
-MODULE (later definitions win) and grades the copy with the visible and hidden tests.
+MODULE (later definitions win) and grades the copy with the visible and hidden tests. A diagnosis
+("This matches a flipped kernel ...") must reach its task's one-line feedback, what the scoreboard
+and results.json show; no task may name a mistake the mutant did not make.
 """
 
 import ast
 import shutil
 
+from gradekit.testing import DIAGNOSIS_PREFIX
+
 
 def _constants(path):
-    """MODULE, LOSES and ONLY read without importing the mutant."""
+    """MODULE, LOSES, ONLY and DIAGNOSIS read without importing the mutant."""
     values = {}
     for node in ast.parse(path.read_text()).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if node.targets[0].id in ("MODULE", "LOSES", "ONLY"):
+            if node.targets[0].id in ("MODULE", "LOSES", "ONLY", "DIAGNOSIS"):
                 values[node.targets[0].id] = ast.literal_eval(node.value)
     return values
 
@@ -47,3 +52,18 @@ def test_mutant_loses_exactly_its_tasks(mutant, grade_question, tmp_path):
             assert t["score"] == t["max_score"], (
                 f"mutant {mutant.stem} should not touch {tid} but it earns {t['score']}/{t['max_score']}: {t['output']}"
             )
+    check_diagnoses(mutant.stem, results, meta.get("DIAGNOSIS", {}))
+
+
+def check_diagnoses(name, results, diagnoses):
+    """Each task in ``diagnoses`` names its mistake in its feedback; no other feedback names any."""
+    for tid, t in results.items():
+        if tid == "_output":
+            continue
+        said = t["output"]
+        if tid in diagnoses:
+            assert f"{DIAGNOSIS_PREFIX} {diagnoses[tid]}" in said, f"mutant {name}: {tid} should diagnose it: {said!r}"
+        else:
+            assert DIAGNOSIS_PREFIX not in said, f"mutant {name}: {tid} names a mistake it did not make: {said!r}"
+    missing = set(diagnoses) - set(results)
+    assert not missing, f"mutant {name}: DIAGNOSIS names tasks that did not run: {sorted(missing)}"

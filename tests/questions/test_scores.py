@@ -9,6 +9,8 @@ def test_solutions_score_full_points(question, grade_question):
         if tid != "_output" and t["score"] < t["max_score"]
     }
     assert not lost, f"the reference solution of {question} loses points: {lost}\n{results['_output'][-4000:]}"
+    # A correct submission is never told it made a classic mistake (gradekit.checks.mistakes).
+    assert "This matches" not in results["_output"], f"the reference solution of {question} receives a diagnosis"
 
 
 def test_untouched_stubs_score_zero_not_implemented(question, grade_question):

@@ -2,6 +2,7 @@
 
 MODULE = "conv"
 LOSES = ["q1.4", "q1.5", "q1.6", "q1.7"]
+DIAGNOSIS = {"q1.4": "a flipped kernel", "q1.5": "a flipped kernel", "q1.6": "a flipped kernel"}
 
 _cross_correlation = conv2d
 
