@@ -114,7 +114,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     from gradekit.grade import exports
 
-    return exports.main(args.platform, out, questions=args.questions)
+    return exports.main(
+        args.platform, out, questions=args.questions, measure=not args.no_measure, timeout_minutes=args.timeout_minutes
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,6 +223,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--out", dest="out_option", metavar="OUT", default=None, help="the same as OUT")
     add_questions_option(s)
+    scope = s.add_argument_group("gradescope")
+    scope.add_argument(
+        "--timeout-minutes",
+        metavar="M",
+        type=int,
+        default=10,
+        help="the assignment's autograder timeout on Gradescope (default 10); grading is budgeted M-1 minutes",
+    )
+    scope.add_argument(
+        "--no-measure",
+        action="store_true",
+        help="skip grading the bundle's reference solutions to measure memory and time per question",
+    )
     canvas = s.add_argument_group("canvas (the CSV Canvas's gradebook import takes)")
     canvas.add_argument("--scores", metavar="CSV", help="grade-all's DIR/scores.csv")
     canvas.add_argument("--roster", metavar="CSV", help="the course's gradebook exported from Canvas")

@@ -21,11 +21,13 @@ from __future__ import annotations
 import base64
 import json
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import gradekit
 from gradekit.course.questions import question_folders
+from gradekit.grade import footprint
 from gradekit.grade.grade import course_root
 
 COURSE_PARTS = ("assignments", "solutions")  # what the autograder needs from the course
@@ -69,9 +71,9 @@ ROOT="${GRADEKIT_AUTOGRADER_ROOT:-/autograder}"
 PY="${GRADEKIT_PYTHON:-$ROOT/venv/bin/python}"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
-# The whole grading must end before Gradescope's timeout (10 minutes unless the assignment raises
-# it): the budget leaves a minute for start-up and the upload. Set it to the timeout minus 60 s.
-export GRADEKIT_BUDGET="${GRADEKIT_BUDGET:-540}"
+# The whole grading must end before Gradescope's timeout (__MINUTES__ minutes, as exported): the
+# budget leaves a minute for start-up and the upload. Set it to the timeout minus 60 s.
+export GRADEKIT_BUDGET="${GRADEKIT_BUDGET:-__BUDGET__}"
 GRADEKIT_COURSE="$ROOT/source" "$PY" -m gradekit grade "$ROOT/submission" --out "$ROOT/results" __QUESTIONS__
 status=$?
 if [ ! -s "$ROOT/results/results.json" ]; then
@@ -149,8 +151,13 @@ def _files(base: Path, parts: tuple[str, ...]) -> list[Path]:
     return found
 
 
-def gradescope(out: Path, questions: list[str] | None = None) -> Path:
-    """Write the autograder zip: the course (with hidden tests), gradekit, setup.sh, run_autograder."""
+def gradescope(out: Path, questions: list[str] | None = None, timeout_minutes: int = 10) -> Path:
+    """Write the autograder zip: the course (with hidden tests), gradekit, setup.sh, run_autograder.
+
+    ``timeout_minutes`` is the assignment's autograder timeout on Gradescope (10 unless raised
+    there); grading is budgeted a minute less so that results are always written."""
+    if timeout_minutes < 2:
+        raise ValueError(f"a Gradescope timeout of {timeout_minutes} minutes leaves no time to grade: use 2 or more")
     course = course_root()
     project = Path(gradekit.__file__).resolve().parent.parent
     if not Path(out).name.endswith(".zip"):
@@ -160,7 +167,12 @@ def gradescope(out: Path, questions: list[str] | None = None) -> Path:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, text in (
             ("setup.sh", SETUP_SH),
-            ("run_autograder", RUN_AUTOGRADER.replace("__QUESTIONS__", _questions_arg(questions))),
+            (
+                "run_autograder",
+                RUN_AUTOGRADER.replace("__QUESTIONS__", _questions_arg(questions))
+                .replace("__MINUTES__", str(timeout_minutes))
+                .replace("__BUDGET__", str(timeout_minutes * 60 - 60)),
+            ),
         ):
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o100755 << 16  # executable
@@ -207,10 +219,18 @@ def classroom_result(results_path: Path) -> str:
     return "result=" + base64.b64encode(json.dumps(payload).encode()).decode()
 
 
-def main(platform: str, out: str, questions: list[str] | None = None) -> int:
+def main(
+    platform: str, out: str, questions: list[str] | None = None, measure: bool = True, timeout_minutes: int = 10
+) -> int:
     if platform == "gradescope":
-        path = gradescope(Path(out), questions)
+        try:
+            path = gradescope(Path(out), questions, timeout_minutes)
+        except ValueError as e:
+            print(f"gradekit export: {e}", file=sys.stderr)
+            return 2
         print(f"wrote {path}: upload it as the assignment's autograder on Gradescope")
+        if measure:
+            _print_footprint(path, questions)
     elif platform == "github-classroom":
         path = github_classroom(Path(out), questions)
         print(f"wrote {path}: commit it to the assignment's template repository")
@@ -218,6 +238,17 @@ def main(platform: str, out: str, questions: list[str] | None = None) -> int:
         print(f"gradekit export: unknown platform {platform!r}", file=sys.stderr)
         return 2
     return 0
+
+
+def _print_footprint(bundle: Path, questions: list[str] | None) -> None:
+    """Grade the bundle's reference solutions question by question and say what the platform must allow."""
+    with tempfile.TemporaryDirectory(prefix="gradekit-bundle-") as tmp:
+        with zipfile.ZipFile(bundle) as zf:
+            zf.extractall(tmp)
+        course = Path(tmp)
+        wanted = questions or [q.name for q in question_folders(course / "assignments")]
+        print(f"grading the reference solutions from the bundle on this machine ({', '.join(wanted)}) ...", flush=True)
+        print(footprint.advice(footprint.measure(course, wanted)))
 
 
 def classroom_main(argv: list[str]) -> int:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import sysconfig
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,3 +83,44 @@ def grade(tmp_path):
         return run_grade(Path(submission), tmp_path / f"out{count[0]}", **kw)
 
     return run
+
+
+@dataclass
+class GradedClass:
+    """test_grade_all's demo class (alice, bob, carol, dave) after one `gradekit grade-all --jobs 2`."""
+
+    root: Path
+    out: Path
+    proc: subprocess.CompletedProcess
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory) -> GradedClass:
+    """The demo class graded once for every test that only reads what grade-all wrote (the first
+    grade-all test, the page tests, the Canvas round trip): a grade-all run is the costly part.
+    A test that changes the class or its grades works on a copy."""
+    from .test_grade_all import grade_all, make_class
+
+    base = tmp_path_factory.mktemp("graded_class")
+    root, out = base / "class", base / "grades"
+    root.mkdir()
+    make_class(root)
+    return GradedClass(root, out, grade_all(root, out, "--jobs", "2"))
+
+
+@pytest.fixture(scope="session")
+def public_python():
+    """A venv made from the system's Python 3 (readable by every uid) that sees this environment's
+    packages: what grading without bubblewrap needs to give the worker a uid of its own."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    system = next((p for p in (f"/usr/bin/{version}", f"/usr/local/bin/{version}") if os.access(p, os.X_OK)), None)
+    assert system, f"this test needs a system {version} (Debian: apt-get install {version})"
+    folder = Path(tempfile.mkdtemp(prefix="gradekit-public-python-"))
+    os.chmod(folder, 0o755)
+    subprocess.run([system, "-m", "venv", "--without-pip", str(folder / "venv")], check=True)
+    site = sysconfig.get_paths()["purelib"]  # this environment's packages, gradekit's editable install included
+    (folder / "venv" / "lib" / version / "site-packages" / "host-packages.pth").write_text(
+        f"import site; site.addsitedir({site!r})\n"
+    )
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

@@ -3,21 +3,25 @@
 import base64
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 
+from ..redteam.conftest import build_submission, load_case
 from .conftest import COURSE
 
 
-def export(platform, out):
+def export(platform, out, *options):
     return subprocess.run(
-        [sys.executable, "-m", "gradekit", "export", platform, str(out), "--questions", "q1"],
+        [sys.executable, "-m", "gradekit", "export", platform, str(out), "--questions", "q1", *options],
         capture_output=True,
         text=True,
         env=dict(os.environ, GRADEKIT_COURSE=str(COURSE)),
@@ -25,13 +29,28 @@ def export(platform, out):
     )
 
 
-def test_gradescope_bundle_runs_like_gradescope_runs_it(tmp_path):
+@pytest.fixture
+def public_root():
+    """A folder every uid may enter, as Gradescope's /autograder is (pytest's tmp_path is not)."""
+    folder = Path(tempfile.mkdtemp(prefix="gradekit-autograder-"))
+    os.chmod(folder, 0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_gradescope_bundle_runs_like_gradescope_runs_it(tmp_path, public_python, public_root):
     bundle = tmp_path / "autograder.zip"
-    assert export("gradescope", bundle).returncode == 0
+    exported = export("gradescope", bundle)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    # The export grades the bundle's reference solutions and says what the platform must allow.
+    assert re.search(r"q1: peak [\d,]+ MB, \d+ s, the reference solution scored 100/100", exported.stdout), (
+        exported.stdout
+    )
+    assert "set the autograder's memory to at least" in exported.stdout
     with zipfile.ZipFile(bundle) as zf:
         names = set(zf.namelist())
         modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
-        root = tmp_path / "autograder"
+        root = public_root / "autograder"
         zf.extractall(root / "source")
     assert {
         "setup.sh",
@@ -70,6 +89,30 @@ def test_gradescope_bundle_runs_like_gradescope_runs_it(tmp_path):
     assert loose["score"] == 100, json.dumps(loose, indent=1)[:3000]
     assert sum(t["max_score"] for t in loose["tests"]) == 100  # the assignment is q1 alone
     assert loose["extra_data"]["files_copied"] == ["q1/arith.py"]
+    # Gradescope's containers have no user namespaces: without bubblewrap, as root, with the image's
+    # own Python, the cheat that reads the reference solution from disk earns nothing.
+    spec = load_case(Path(__file__).parents[1] / "redteam" / "cases" / "read_hidden.py")
+    shutil.rmtree(root / "submission")
+    shutil.rmtree(root / "results")
+    build_submission(spec, root / "submission", {"COURSE": root / "source"})
+    env.update(GRADEKIT_PYTHON=str(public_python / "venv" / "bin" / "python"), GRADEKIT_SANDBOX="rlimits")
+    proc = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=600)
+    cheat = json.loads((root / "results" / "results.json").read_text())
+    by_task = {t["number"]: t for t in cheat["tests"]}
+    assert by_task["q1.1"]["score"] == 0 and spec["REASON"] in by_task["q1.1"]["output"], json.dumps(cheat)[:3000]
+    assert cheat["score"] == 60, json.dumps(cheat)[:3000]  # q1.2 and q1.3 are the reference's
+    assert "readable by the grader only" in cheat["extra_data"]["protections"]["files"]
+
+
+def test_gradescope_bundle_budgets_a_minute_under_the_timeout_it_is_exported_for(tmp_path):
+    bundle = tmp_path / "autograder.zip"
+    assert export("gradescope", bundle, "--timeout-minutes", "20", "--no-measure").returncode == 0
+    with zipfile.ZipFile(bundle) as zf:
+        script = zf.read("run_autograder").decode()
+    assert 'GRADEKIT_BUDGET="${GRADEKIT_BUDGET:-1140}"' in script and "(20 minutes, as exported)" in script
+    refused = export("gradescope", tmp_path / "short.zip", "--timeout-minutes", "1", "--no-measure")
+    assert refused.returncode == 2 and "leaves no time to grade" in refused.stderr
+    assert not (tmp_path / "short.zip").exists()
 
 
 def test_github_classroom_workflow_grade_step_feeds_the_reporter(tmp_path):

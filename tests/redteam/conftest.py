@@ -15,6 +15,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from ..grade.conftest import COURSE, public_python  # noqa: F401 - a fixture, shared with the grade-mode tests
+
 CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
 
 
@@ -35,6 +37,21 @@ def load_case(path: Path) -> dict:
             if name.isupper():
                 spec[name] = ast.literal_eval(node.value)
     return spec
+
+
+def build_submission(spec: dict, root: Path, values: dict) -> Path:
+    """A copy of the reference solution with the cheat appended, plus the cheat's extra files."""
+    code = spec["code"]
+    for key, value in values.items():
+        code = code.replace("{{" + key + "}}", str(value))
+    solution = (COURSE / "solutions" / spec["QUESTION"] / f"{spec['MODULE']}.py").read_text()
+    module = root / spec["QUESTION"] / f"{spec['MODULE']}.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(solution + "\n\n# --- red team case, appended to the reference solution ---\n" + code)
+    for rel, text in spec["EXTRA"].items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
 
 
 def pytest_generate_tests(metafunc):

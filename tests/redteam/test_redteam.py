@@ -6,10 +6,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
-import sysconfig
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -19,7 +15,7 @@ import pytest
 from gradekit.sandbox.parent import launch as sandbox
 
 from ..grade.conftest import COURSE, run_grade
-from .conftest import load_case
+from .conftest import build_submission, load_case
 
 
 @pytest.fixture(scope="module")
@@ -46,21 +42,6 @@ def local_server():
     stop.set()
     thread.join()
     server.close()
-
-
-def build_submission(spec: dict, root: Path, values: dict) -> Path:
-    """A copy of the reference solution with the cheat appended, plus the cheat's extra files."""
-    code = spec["code"]
-    for key, value in values.items():
-        code = code.replace("{{" + key + "}}", str(value))
-    solution = (COURSE / "solutions" / spec["QUESTION"] / f"{spec['MODULE']}.py").read_text()
-    module = root / spec["QUESTION"] / f"{spec['MODULE']}.py"
-    module.parent.mkdir(parents=True)
-    module.write_text(solution + "\n\n# --- red team case, appended to the reference solution ---\n" + code)
-    for rel, text in spec["EXTRA"].items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
 
 
 def test_the_sandbox_is_bubblewrap_here():
@@ -101,24 +82,6 @@ def test_attack_earns_nothing_and_costs_nothing_else(case, tmp_path, local_serve
     assert json.loads(written["results.json"])["extra_data"]["leftovers_killed"] is True
     assert not any(p.name.startswith("bomb") for p in COURSE.rglob("bomb*")) and not list(out.glob("bomb*"))
     assert os.environ.get("GRADEKIT_REDTEAM_TOKEN") is None  # the secret lived only in the grader's env
-
-
-@pytest.fixture(scope="module")
-def public_python():
-    """A venv made from the system's Python 3 (readable by every uid) that sees this environment's
-    packages: what grading without bubblewrap needs to give the worker a uid of its own."""
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    system = next((p for p in (f"/usr/bin/{version}", f"/usr/local/bin/{version}") if os.access(p, os.X_OK)), None)
-    assert system, f"this test needs a system {version} (Debian: apt-get install {version})"
-    folder = Path(tempfile.mkdtemp(prefix="gradekit-public-python-"))
-    os.chmod(folder, 0o755)
-    subprocess.run([system, "-m", "venv", "--without-pip", str(folder / "venv")], check=True)
-    site = sysconfig.get_paths()["purelib"]  # this environment's packages, gradekit's editable install included
-    (folder / "venv" / "lib" / version / "site-packages" / "host-packages.pth").write_text(
-        f"import site; site.addsitedir({site!r})\n"
-    )
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_without_bubblewrap_the_reference_stays_unreadable(public_python, tmp_path):
