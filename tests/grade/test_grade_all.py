@@ -57,11 +57,8 @@ def make_class(root):
     (root / "notes.txt").write_text("not a submission")
 
 
-def test_grade_all_in_parallel_resumes_and_survives_faulty_submissions(tmp_path):
-    root, out = tmp_path / "class", tmp_path / "grades"
-    root.mkdir()
-    make_class(root)
-    first = grade_all(root, out, "--jobs", "2")
+def test_grade_all_in_parallel_resumes_and_survives_faulty_submissions(graded_class, tmp_path):
+    first, out = graded_class.proc, graded_class.out
     assert first.returncode == 0, first.stdout + first.stderr
     table = scores(out)
     assert set(table) == {"alice", "bob", "carol", "dave"}
@@ -79,6 +76,10 @@ def test_grade_all_in_parallel_resumes_and_survives_faulty_submissions(tmp_path)
     assert "Most common reasons" in page and "Similar submissions" in page
     assert (out / "similarity.csv").read_text().startswith("question,student_a,student_b,similarity,flagged")
 
+    # The re-runs change the class and its grades: a copy, so the shared graded class stays as graded.
+    root, out = tmp_path / "class", tmp_path / "grades"
+    shutil.copytree(graded_class.root, root)
+    shutil.copytree(graded_class.out, out)
     again = grade_all(root, out, "--jobs", "2")
     assert "skipped 4" in again.stdout, again.stdout
     (root / "alice" / "q1" / "arith.py").write_text(STUB)  # a resubmission is graded again

@@ -49,6 +49,14 @@ def test_reference_solutions_score_100_per_question_in_grade_mode(tmp_path):
     ]
     assert not lost, lost
     assert results["score"] == 100 * len(real_questions())
+    # The figure tasks' PNGs are inline in report.html; results.json names them without their bytes.
+    figures = {
+        t["number"]: t["extra_data"]["figures"] for t in results["tests"] if "figures" in t.get("extra_data", {})
+    }
+    assert set(figures) == {"q2.3", "q5.5", "q6.8", "q7.7", "q9.2", "q9.4"}, figures
+    assert not any("png_base64" in f for found in figures.values() for f in found)
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert page.count('<img src="data:image/png;base64,') == sum(len(found) for found in figures.values())
 
 
 def test_untouched_stubs_score_0_not_implemented_in_grade_mode(tmp_path):
