@@ -8,9 +8,11 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the whole session: Debian's `chromium`, driven by Playwright.
+    """One headless Chromium per test module that renders pages: Debian's `chromium`, driven by
+    Playwright. Not one per session: while Playwright's sync API is started it marks its event loop
+    as running on this thread, so every later test's asyncio.run (Dask's client among them) would fail.
 
     Missing either is a failure that says what to install, never a skip: the page tests are the
     only check that report.html and index.html render.
