@@ -46,10 +46,12 @@ def collect(folder: Path, test: str) -> list[dict]:
             break
         if path.stat().st_size > MAX_BYTES:
             continue
-        data = path.read_bytes()
-        size = png_size(data)
-        if size is None:  # the submission's other files, or a "PNG" that is not one
-            continue
+        with path.open("rb") as fh:  # the header first: a test's folder may hold large data files
+            header = fh.read(24)
+            size = png_size(header)
+            if size is None:  # the submission's other files, or a "PNG" that is not one
+                continue
+            data = header + fh.read()
         found.append(
             {
                 "file": path.relative_to(folder).as_posix(),
