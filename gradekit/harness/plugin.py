@@ -55,7 +55,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--gradekit-html",
         metavar="FILE",
         default=None,
-        help="write a report page to FILE: every message in full, speed bars, the protections",
+        help="write a report page to FILE: every message in full, speed bars, the figures the code saved, the protections",
     )
     group.addoption(
         "--gradekit-timeout",
