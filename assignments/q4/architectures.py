@@ -16,7 +16,8 @@ def alexnet_specs(variant="torchvision", num_classes=1000):
     - variant: "torchvision" (torchvision.models.alexnet: 64/192/384/256/256 filters, one GPU,
       3x224x224 input) or "paper" (Krizhevsky et al. 2012: 96/256/384/384/256 filters split over
       two GPUs, so conv2, conv4 and conv5 only see the half of the previous layer on their own GPU
-      (groups=2) while conv3 sees all of it; 3x227x227 input, which makes 11x11/4 give 55x55)
+      (groups=2) while conv3 sees all of it; 3x227x227 input: the paper says 224x224, but 227 is
+      what makes 11x11/4 give its 55x55 maps, (227 - 11)/4 + 1 = 55)
     - num_classes: int, outputs of the last linear layer
 
     Returns:
