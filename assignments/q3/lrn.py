@@ -6,8 +6,8 @@ power of the energy of its neighbouring channels at the same pixel:
     b_c = a_c / (k + alpha * sum_{j in W(c)} a_j ** 2) ** beta,   k=2, n=5, alpha=1e-4, beta=0.75
 
 W(c) is a window of n channels centred on c, clipped at the first and last channel, so n is odd.
-PyTorch (and Caffe) also accept an even n, with the window [c - n//2, c + (n-1)//2]; here the
-'torch' convention does the same.
+PyTorch also accepts an even n, with the window [c - n//2, c + (n-1)//2]; here the 'torch'
+convention does the same. (Caffe's LRN layer does not: it requires an odd local_size.)
 
 Two conventions exist for alpha:
 - 'alexnet' (the paper): alpha multiplies the sum itself;
