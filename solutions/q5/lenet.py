@@ -1,11 +1,13 @@
-"""LeNet-5 as published (LeCun, Bottou, Bengio and Haffner, 1998), with the full-connection C3.
+"""LeNet-5 in the layout of its paper (LeCun, Bottou, Bengio and Haffner, 1998), full-connection C3.
 
     input 1@32x32 -> C1 6@28x28 -> S2 6@14x14 -> C3 16@10x10 -> S4 16@5x5 -> C5 120 -> F6 84 -> 10
 
-Two simplifications of the paper, both usual in reimplementations: C3 connects every S2 map to
-every C3 map (the paper's table links each C3 map to 3, 4 or 6 of them), and the output layer is
-a linear layer giving logits (the paper used 10 Euclidean RBF units). S2 and S4 are plain 2x2
-averages (the paper's subsampling units also had a trainable gain and bias per map).
+The maps, layers and their order are the paper's; four simplifications, all usual in
+reimplementations, are not. C3 connects every S2 map to every C3 map (the paper's table links each
+C3 map to 3, 4 or 6 of them). The output layer is a linear layer giving logits (the paper used 10
+Euclidean RBF units). S2 and S4 are plain 2x2 averages (the paper's subsampling units also had a
+trainable gain and bias per map). And the squashing function is the plain tanh (nn.Tanh); the
+paper's is the scaled 1.7159 tanh(2a/3).
 """
 import torch.nn as nn
 

@@ -1,9 +1,10 @@
 """LeNet-5 trained on the course's MNIST digits.
 
-LeNet5 below is given: q5's faithful LeNet-5 (full-connection C3, tanh, average subsampling,
-61,706 parameters) with two things a trained classifier needs in front of it. The digits are
-28x28; LeCun et al. centred them in a 32x32 field, so the model pads 2 pixels of background on
-every side. And it normalizes its input with statistics stored in the model (buffers), so that
+LeNet5 below is given: q5's LeNet-5, the paper's layout with q5's four simplifications
+(full-connection C3, plain 2x2 average subsampling, plain tanh instead of 1.7159 tanh(2a/3), a
+linear output instead of RBF units; 61,706 parameters), with two things a trained classifier
+needs in front of it. The digits are 28x28; LeCun et al. centred them in a 32x32 field, so the
+model pads 2 pixels of background on every side. And it normalizes its input with statistics stored in the model (buffers), so that
 whoever uses the model feeds it raw pixels in [0, 1] and gets the normalization it was trained
 with.
 """
