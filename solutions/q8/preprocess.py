@@ -1,6 +1,8 @@
 """Getting any photo ready for an Inception-style network, and randomizing it for training.
 
-Inception v3 was trained on 299x299 RGB images whose values run from -1 to 1. A photo from disk
+Inception v3 was trained on 299x299 RGB images whose values run from -1 to 1 (the convention of
+its TF-slim and Keras versions; torchvision's port expects ImageNet-normalized inputs and converts
+them itself when transform_input is on). A photo from disk
 can be grayscale (H, W), RGB (H, W, 3) or RGBA (H, W, 4) with a transparency channel, stored as
 bytes 0-255 or as floats 0-1 (matplotlib reads PNGs that way). `to_rgb_float` brings all of them
 to one form, `inception_preprocess` resizes, crops and rescales, and `random_crop_flip` draws the
