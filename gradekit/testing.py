@@ -51,7 +51,8 @@ def diagnosis(got, expected, mistakes: Mapping[str, object] | None, *, rtol: flo
     """The sentence naming the mistake whose output ``got`` matches, or "" when none does.
 
     ``mistakes`` maps a description ("a flipped kernel (...): what to do instead") to the output
-    that mistake gives on the test's inputs, computed by the test from a trusted reference. A
+    that mistake gives on the test's inputs, computed by the test from a trusted reference (or a
+    function of no arguments that computes it, called only once the comparison has failed). A
     mistake whose output is itself within tolerance of ``expected`` cannot be told apart from a
     right answer on these inputs, so it is never named: a correct submission that is off for
     another reason must not be told it made it.
@@ -62,7 +63,7 @@ def diagnosis(got, expected, mistakes: Mapping[str, object] | None, *, rtol: flo
     if g is None or e is None:
         return ""
     for what, output in mistakes.items():
-        m = _as_floats(output)
+        m = _as_floats(output() if callable(output) else output)
         if m is None or m.shape != g.shape:
             continue
         if m.shape == e.shape and not _off(m, e, rtol, atol)[1].any():
@@ -133,9 +134,8 @@ def assert_equal(actual, expected, *, name: str = "output", mistakes: Mapping[st
         assert_close(actual, expected, rtol=0, atol=0, name=name, mistakes=mistakes)
         return
     if actual != expected:
-        why = next(
-            (f"{DIAGNOSIS_PREFIX} {what}." for what, v in (mistakes or {}).items() if v != expected and actual == v), ""
-        )
+        values = {what: v() if callable(v) else v for what, v in (mistakes or {}).items()}
+        why = next((f"{DIAGNOSIS_PREFIX} {what}." for what, v in values.items() if v != expected and actual == v), "")
         raise AssertionError(f"{name} is {actual!r}, expected {expected!r}" + (f"\n  {why}" if why else ""))
 
 

@@ -139,3 +139,17 @@ def test_the_scoreboard_line_keeps_both_the_values_and_the_whole_diagnosis():
     line = one_line(_diagnosis_of(got, expected, {diagnosis: got}, rtol=1e-6, name=name))
     assert "worst at index (3, 17, 41, 12): got -1, expected 1" in line
     assert line.endswith(f"elements differ. This matches {diagnosis}.")
+
+
+def test_a_mistake_given_as_a_function_is_computed_only_once_the_comparison_fails():
+    calls = []
+
+    def flipped():
+        calls.append(1)
+        return np.array([3.0, 2.0, 1.0])
+
+    expected = np.array([1.0, 2.0, 3.0])
+    assert_close(expected.copy(), expected, mistakes={FLIPPED: flipped})
+    assert not calls
+    assert f"This matches {FLIPPED}." in _diagnosis_of(np.array([3.0, 2.0, 1.0]), expected, {FLIPPED: flipped})
+    assert calls == [1]
