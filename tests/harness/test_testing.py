@@ -153,3 +153,17 @@ def test_a_mistake_given_as_a_function_is_computed_only_once_the_comparison_fail
     assert not calls
     assert f"This matches {FLIPPED}." in _diagnosis_of(np.array([3.0, 2.0, 1.0]), expected, {FLIPPED: flipped})
     assert calls == [1]
+
+
+def test_a_hidden_tests_diagnosis_is_redacted_with_the_rest_of_its_message():
+    from gradekit.harness.ledger import Verdict, classify
+
+    expected = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(AssertionError) as info:
+        assert_close(expected[::-1].copy(), expected, mistakes={FLIPPED: expected[::-1]})
+    verdict = classify(info.value, set())
+    assert "This matches" in verdict.message
+    hidden = Verdict(
+        verdict.status, verdict.kind, verdict.message, hidden="test_conv2d_on_hidden_inputs", detail=verdict.detail
+    )
+    assert "This matches" not in hidden.public_message + hidden.public_detail
