@@ -41,7 +41,7 @@ def cmd_stubs(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from gradekit.release import check
+    from gradekit.course import check
 
     return check.main()
 

@@ -24,12 +24,12 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from gradekit.course import check
 from gradekit.course.locate import LocateError, find_course_root
 from gradekit.course.questions import TaskTableError, question_folders
 from gradekit.nbgrader import source_notebook
 from gradekit.nbgrader.preprocessors import NBGRADER_SANITIZE
 from gradekit.nbgrader.runtime import INSTRUCTOR_DIR, PART_GLOB, PARTS_DIR, TESTS_DIR
-from gradekit.release import check
 from gradekit.release.stubs import StubError, solution_files
 
 CONFIG_BEGIN = "# --- gradekit settings: rewritten by `gradekit nbgrader`; put your own settings below ---"

@@ -14,9 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from gradekit.course import markers
+from gradekit.course import check, markers
 from gradekit.course.locate import find_course_root
-from gradekit.release import check
 from gradekit.release.stubs import solution_files
 
 # Copied as they are (relative to the course root); README.md comes from the student template.

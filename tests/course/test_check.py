@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gradekit.release import check
+from gradekit.course import check
+from gradekit.course.questions import question_folders
 
 COURSE = Path(__file__).resolve().parents[1] / "grade" / "course"
 TABLE = "| id | task | points | graded |\n|---|---|---|---|\n"
@@ -91,3 +92,68 @@ def test_the_command_exits_1_with_the_list(course):
 def test_the_kits_own_course_agrees_with_itself():
     repo = Path(__file__).resolve().parents[2]
     assert check.problems(repo) == []
+
+
+def test_points_that_do_not_total_100_are_reported(course):
+    table = course / "assignments" / "q1" / "tasks.toml"
+    table.write_text(table.read_text().replace("points = 40", "points = 45", 1))
+    assert any("must total 100 points, they total 105" in p for p in check.problems(course))
+
+
+def test_a_question_misnamed_in_the_top_table_is_reported(course):
+    top = course / "README.md"
+    text = top.read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| q2 "))
+    top.write_text(text.replace(row, "| q2 | an old title | - |"))
+    assert any(
+        p.startswith("README.md: q2 is titled 'an old title', its tasks.toml says") for p in check.problems(course)
+    )
+
+
+def test_a_question_count_written_out_wrongly_is_reported(course):
+    count = len(question_folders(course / "assignments"))
+    top = course / "README.md"
+    # Wrapped over two lines, the right count passes; "written questions" carries no number.
+    words = check.NUMBER_WORDS
+    top.write_text(f"{words[count].title()}\nquestions, with written questions.\n\n" + top.read_text())
+    assert check.problems(course) == []
+    template = course / check.STUDENT_README
+    template.parent.mkdir(parents=True)
+    template.write_text(f"# The course\n\n{words[count + 1].title()} questions take you from ...\n")
+    found = check.problems(course)
+    assert found == [
+        f"gradekit/release/templates/student_README.md:3: says '{words[count + 1].title()} questions', "
+        f"the course has {count} questions (q1, q2, q3, q4)"
+    ], found
+
+
+def _drifted(course):
+    """The failure the check was made for: a task's points changed in tasks.toml only."""
+    table = course / "assignments" / "q1" / "tasks.toml"
+    text = table.read_text()
+    table.write_text(text.replace("points = 40", "points = 35", 1).replace("points = 30", "points = 35", 1))
+    return "q1.1 has 40 points, tasks.toml says 35"
+
+
+def test_release_refuses_a_course_that_disagrees_and_writes_nothing(course, tmp_path):
+    expected = _drifted(course)
+    out = tmp_path / "student-release"
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradekit", "release", str(out)], cwd=course, capture_output=True, text=True
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "gradekit release refused: the course disagrees with itself" in proc.stderr
+    assert expected in proc.stderr, proc.stderr
+    assert not out.exists()
+
+
+def test_nbgrader_refuses_a_course_that_disagrees_and_writes_nothing(course, tmp_path):
+    expected = _drifted(course)
+    target = tmp_path / "nbgrader-course"
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradekit", "nbgrader", str(target)], cwd=course, capture_output=True, text=True
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "gradekit nbgrader refused: the course disagrees with itself" in proc.stderr
+    assert expected in proc.stderr, proc.stderr
+    assert not target.exists()

@@ -8,9 +8,15 @@ course that has any, with the same list.
 
 Checked: every task table parses (ids, points totalling 100); the committed stubs equal what the
 solutions generate; each question's README table and the top-level README's question table agree
-with the task tables; every task has a visible test and a hidden test (a speed task draws fresh
-inputs at each grading and needs none; any other task without hidden tests says why, with
-``no_hidden_tests = "..."`` in its table); every name a task forbids names something on this machine.
+with the task tables; the number of questions the course README and the student README template
+write out ("Ten questions take ...") is the number there are; every task has a visible test and a
+hidden test (a speed task draws fresh inputs at each grading and needs none; any other task without
+hidden tests says why, with ``no_hidden_tests = "..."`` in its table); every name a task forbids
+names something on this machine.
+
+Every question's auto-graded tasks total 100, an extra-credit one (``extra_credit = true``, q10)
+too: what makes it extra is that the total keeps it apart ("900/900, plus 100/100 extra credit
+(q10)"), not a different sum, and it counts among the questions the READMEs number.
 """
 
 from __future__ import annotations
@@ -100,6 +106,40 @@ def top_readme_problems(root: Path, questions: list[Question]) -> list[str]:
     return problems
 
 
+# The kit's README template that `gradekit release` ships as the student repository's README.md.
+STUDENT_README = Path("gradekit") / "release" / "templates" / "student_README.md"
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+                "nineteen", "twenty"]  # fmt: skip
+# "Ten questions", also wrapped over two lines; "the written questions" names no number and is left alone.
+_COUNTED = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r"|\d+)\s+questions\b", re.IGNORECASE)
+
+
+def count_problems(root: Path) -> list[str]:
+    """Where the course README or the student README template numbers the questions wrongly.
+
+    The template is read from the course's own copy of the kit (the release copies that gradekit/
+    folder); a course without one has no template of its own to keep in step.
+    """
+    ids = [folder.name for folder in question_folders(root / "assignments")]  # a broken table still counts
+    problems = []
+    for relative in (Path("README.md"), STUDENT_README):
+        path = root / relative
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in _COUNTED.finditer(text):
+            word = match.group(1).lower()
+            said = int(word) if word.isdigit() else NUMBER_WORDS.index(word)
+            if said != len(ids):
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(
+                    f"{relative.as_posix()}:{line}: says {' '.join(match.group(0).split())!r}, the course has "
+                    f"{len(ids)} questions ({', '.join(ids)})"
+                )
+    return problems
+
+
 def task_ids_tested(files) -> set[str]:
     """Task ids named by ``@pytest.mark.task("qN.k")`` (or ``pytestmark = ...``) in these test files."""
     found = set()
@@ -165,7 +205,7 @@ def problems(root: Path) -> list[str]:
         found.append(str(exc))
     for q in questions:
         found += readme_problems(q) + coverage_problems(root, q) + forbid_problems(q)
-    return found + top_readme_problems(root, questions)
+    return found + top_readme_problems(root, questions) + count_problems(root)
 
 
 def require_consistent(root: Path, doing: str) -> None:
