@@ -3,10 +3,14 @@
     python benchmarks/grading.py overhead            # per-task worker start and per-call round trip
     python benchmarks/grading.py full                # `gradekit grade solutions` over every question
     python benchmarks/grading.py batch --submissions 50 --jobs 1,2
+    python benchmarks/grading.py throughput --students 6 --questions q1,q3
 
 Run from the course repository. ``overhead`` and ``batch`` use the small fixture course of the
-grade-mode tests (tests/grade/course), ``full`` the real course. Every number is measured in
-this run; the machine's load changes them, so the load average is printed with them.
+grade-mode tests (tests/grade/course), ``full`` and ``throughput`` the real course. ``throughput``
+grades one class three ways in one run: nbgrader's ``autograde`` on the notebooks ``gradekit
+nbgrader`` generates, ``gradekit grade-all --jobs 2`` on the same work as module files, and the
+same through a local Dask cluster of two workers, plus one submission that hangs. Every number is
+measured in this run; the machine's load changes them, so the load average is printed with them.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "grading" / "course"
+FIXTURE = REPO / "tests" / "grade" / "course"
 
 
 def _load() -> str:
@@ -160,6 +164,135 @@ def batch(submissions: int, jobs: list[int]) -> dict:
     return {"submissions": submissions, "by_jobs": rows}
 
 
+_MARKER = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def _modules(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.py") if not p.name.startswith(("test_", "conftest")))
+
+
+def _module_class(root: Path, students: int, questions: list[str]) -> list[str]:
+    """Module-file submissions: solved and untouched stubs in turn, and one whose conv2d never returns."""
+    names = []
+    for i in range(students):
+        name = f"student{i:02d}"
+        for q in questions:
+            source = REPO / ("solutions" if i % 2 == 0 else "assignments") / q
+            (root / name / q).mkdir(parents=True)
+            for module in _modules(source):
+                shutil.copy(module, root / name / q / module.name)
+        names.append(name)
+    hang = root / "hangs"
+    for q in questions:
+        shutil.copytree(
+            REPO / "solutions" / q, hang / q, ignore=shutil.ignore_patterns("hidden", "*.md", "__pycache__")
+        )
+    conv = hang / questions[0] / "conv.py"
+    if conv.is_file():
+        conv.write_text(conv.read_text() + "\n\ndef conv2d(*args, **kwargs):\n    while True:\n        pass\n")
+    return names
+
+
+def _notebook_class(course: Path, students: list[str], questions: list[str]) -> None:
+    """The same class as nbgrader submissions: the release notebook, its solution cells filled in or not."""
+    import nbformat
+
+    for q in questions:
+        source = nbformat.read(str(course / "source" / q / f"{q}.ipynb"), as_version=4)
+        solved = {
+            c.metadata["nbgrader"]["grade_id"]: "\n".join(
+                ln for ln in c.source.splitlines() if ln.strip() not in _MARKER
+            )
+            for c in source.cells
+            if c.metadata.get("nbgrader", {}).get("solution")
+        }
+        for i, student in enumerate(students):
+            nb = nbformat.read(str(course / "release" / q / f"{q}.ipynb"), as_version=4)
+            if i % 2 == 0:
+                for c in nb.cells:
+                    key = c.metadata.get("nbgrader", {}).get("grade_id")
+                    if key in solved:
+                        c.source = solved[key]
+            folder = course / "submitted" / student / q
+            folder.mkdir(parents=True)
+            nbformat.write(nb, str(folder / f"{q}.ipynb"))
+            (folder / "timestamp.txt").write_text("2030-01-01 12:00:00.000000 UTC\n")
+
+
+def _grade_all(root: Path, out: Path, questions: list[str], extra: list[str]) -> float:
+    t0 = time.perf_counter()
+    args = [
+        sys.executable,
+        "-m",
+        "gradekit",
+        "grade-all",
+        str(root),
+        "--out",
+        str(out),
+        "--questions",
+        ",".join(questions),
+    ]
+    subprocess.run([*args, *extra], cwd=REPO, capture_output=True, text=True, check=True)
+    return time.perf_counter() - t0
+
+
+def _grading_seconds(out: Path, student: str) -> float:
+    return json.loads((out / "submissions" / student / "results.json").read_text())["extra_data"]["grading_seconds"]
+
+
+def throughput(students: int, questions: list[str]) -> dict:
+    """Submissions per minute of nbgrader autograde, grade-all --jobs 2 and grade-all on Dask, one class."""
+    from distributed import LocalCluster
+
+    from gradekit.nbgrader import course as nbgrader_course
+
+    tmp = Path(tempfile.mkdtemp(prefix="gradekit-bench-throughput-"))
+    try:
+        names = _module_class(tmp / "class", students, questions)
+        course = tmp / "nbgrader"
+        nbgrader_course.build(REPO, course, questions)
+        _notebook_class(course, names, questions)
+        t0 = time.perf_counter()
+        for q in questions:
+            nbgrader_course.nbgrader(course, "autograde", q)
+        nbgrader_s = time.perf_counter() - t0
+        load_nbgrader = _load()
+
+        clean = tmp / "clean"  # the class without the hanging submission, for a like-for-like rate
+        shutil.copytree(tmp / "class", clean, ignore=shutil.ignore_patterns("hangs"))
+        jobs_s = _grade_all(clean, tmp / "out-jobs", questions, ["--jobs", "2"])
+        load_jobs = _load()
+        os.environ["GRADEKIT_COURSE"] = str(REPO)
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+            dask_s = _grade_all(clean, tmp / "out-dask", questions, ["--scheduler", cluster.scheduler_address])
+        load_dask = _load()
+        hang_s = _grade_all(tmp / "class", tmp / "out-hang", questions, ["--jobs", "2"])
+        per_minute = {
+            "nbgrader autograde": students / nbgrader_s * 60,
+            "gradekit grade-all --jobs 2": students / jobs_s * 60,
+            "gradekit grade-all on Dask, 2 workers": students / dask_s * 60,
+        }
+        return {
+            "students": students,
+            "questions": questions,
+            "seconds": {
+                "nbgrader autograde": round(nbgrader_s, 1),
+                "gradekit grade-all --jobs 2": round(jobs_s, 1),
+                "gradekit grade-all on Dask, 2 workers": round(dask_s, 1),
+            },
+            "submissions_per_minute": {k: round(v, 2) for k, v in per_minute.items()},
+            "ratio_to_nbgrader": {
+                k: round(v / per_minute["nbgrader autograde"], 2) for k, v in per_minute.items() if "gradekit" in k
+            },
+            "hanging_submission_seconds": round(_grading_seconds(tmp / "out-hang", "hangs"), 1),
+            "clean_solved_submission_seconds": round(_grading_seconds(tmp / "out-hang", names[0]), 1),
+            "grade_all_with_the_hang_seconds": round(hang_s, 1),
+            "load": {"after nbgrader": load_nbgrader, "after --jobs 2": load_jobs, "after Dask": load_dask},
+        }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="what", required=True)
@@ -170,11 +303,16 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("batch")
     b.add_argument("--submissions", type=int, default=50)
     b.add_argument("--jobs", default="1,2")
+    t = sub.add_parser("throughput")
+    t.add_argument("--students", type=int, default=6)
+    t.add_argument("--questions", default="q1,q3")
     args = p.parse_args(argv)
     if args.what == "overhead":
         result = overhead(args.tasks)
     elif args.what == "full":
         result = full(args.questions.split(",") if args.questions else None)
+    elif args.what == "throughput":
+        result = throughput(args.students, args.questions.split(","))
     else:
         result = batch(args.submissions, [int(j) for j in args.jobs.split(",")])
     print(json.dumps(result, indent=1))
