@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 import gradekit
 from gradekit import ops
+from gradekit.checks.q2 import avg_pool_mistakes, max_pool_gradient_mistakes
 from gradekit.testing import assert_close, assert_equal, assert_gradient, numeric_gradient
 
 pooling = gradekit.submission("q2.pooling")
@@ -40,7 +41,8 @@ def test_pool2d_matches_the_kernels(dtype, tol):
         for kernel_size, stride, padding in GRID:
             out = pooling.pool2d(x, kernel_size, stride, padding, mode)
             where = f"pool2d(x{x.shape} {np.dtype(dtype).name}, {kernel_size}, {stride}, {padding}, mode={mode!r})"
-            assert_close(out, kernel_pool2d(x, mode, kernel_size, stride, padding), rtol=tol, atol=tol, name=where)
+            assert_close(out, kernel_pool2d(x, mode, kernel_size, stride, padding), rtol=tol, atol=tol, name=where,
+                         mistakes=avg_pool_mistakes(x, kernel_size, stride, padding) if mode == "avg" else None)
             assert_equal(str(out.dtype), np.dtype(dtype).name, name=f"the dtype of {where}")
 
 
@@ -52,7 +54,8 @@ def test_pool2d_backward_matches_numeric_gradients():
         where = f"mode={mode!r}, kernel {kernel_size}, stride {stride}, padding {padding}"
         out, cache = pooling.pool2d_forward(x, kernel_size, stride, padding, mode)
         assert_close(out, kernel_pool2d(x, mode, kernel_size, stride, padding), rtol=1e-12, atol=1e-12,
-                     name=f"pool2d_forward output ({where})")
+                     name=f"pool2d_forward output ({where})",
+                     mistakes=avg_pool_mistakes(x, kernel_size, stride, padding) if mode == "avg" else None)
         dout = rng.standard_normal(np.shape(out))
         numeric = numeric_gradient(lambda v: pooling.pool2d_forward(v, kernel_size, stride, padding, mode)[0],
                                    x.copy(), dout)
@@ -68,8 +71,10 @@ def test_pool2d_backward_matches_autograd_with_ties():
         dout = rng.standard_normal(np.shape(out))
         expected_out, expected_dx = torch_pool_gradient(x, mode, kernel_size, stride, padding, dout)
         where = f"mode={mode!r}, kernel {kernel_size}, stride {stride}, padding {padding}"
-        assert_close(out, expected_out, rtol=1e-12, atol=1e-12, name=f"pool2d_forward output ({where})")
-        assert_close(pooling.pool2d_backward(dout, cache), expected_dx, rtol=1e-12, atol=1e-12, name=f"dx ({where})")
+        assert_close(out, expected_out, rtol=1e-12, atol=1e-12, name=f"pool2d_forward output ({where})",
+                     mistakes=avg_pool_mistakes(x, kernel_size, stride, padding) if mode == "avg" else None)
+        assert_close(pooling.pool2d_backward(dout, cache), expected_dx, rtol=1e-12, atol=1e-12, name=f"dx ({where})",
+                     mistakes=max_pool_gradient_mistakes(x, kernel_size, stride, padding, dout) if mode == "max" else None)
 
 
 LABELS = [("original", "original"), ("max", "max"), ("avg", "average"), ("min", "min")]

@@ -36,3 +36,48 @@ def png_summary(path) -> dict:
         "gray_std": float(gray.std()),
         "non_background": float(np.mean(gray != background)),
     }
+
+
+def _pairs(kernel_size, stride, padding) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Kernel, stride (None: the kernel) and padding as (rows, cols) pairs."""
+
+    def pair(v):
+        return (int(v), int(v)) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+    return pair(kernel_size), pair(kernel_size if stride is None else stride), pair(padding)
+
+
+def avg_pool_mistakes(x, kernel_size, stride, padding) -> dict:
+    """Average pooling's output when the padded zeros are left out of each window's count, for ``mistakes=``."""
+    import torch
+    import torch.nn.functional as F
+
+    from gradekit.checks import mistakes
+
+    kernel, strides, pads = _pairs(kernel_size, stride, padding)
+    if pads == (0, 0):
+        return {}  # without padding both counts agree
+    out = F.avg_pool2d(torch.from_numpy(x), kernel, strides, pads, count_include_pad=False)
+    return {mistakes.AVERAGE_EXCLUDES_PADDING: out.numpy()}
+
+
+def max_pool_gradient_mistakes(x, kernel_size, stride, padding, dout) -> dict:
+    """Max pooling's dx when every maximum of a tied window receives the window's gradient, for ``mistakes=``.
+
+    torch gives it to the first maximum only; here each window's taps equal to its maximum all get it.
+    """
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    from gradekit.checks import mistakes
+
+    kernel, strides, (ph, pw) = _pairs(kernel_size, stride, padding)
+    n, c, h, w = x.shape
+    xp = F.pad(torch.from_numpy(np.asarray(x, np.float64)), (pw, pw, ph, ph), value=-np.inf)
+    size = xp.shape[2:]
+    patches = F.unfold(xp.reshape(n * c, 1, *size), kernel, stride=strides)  # (N*C, kh*kw, windows)
+    ties = patches == patches.max(dim=1, keepdim=True).values
+    grads = ties * torch.from_numpy(np.asarray(dout, np.float64)).reshape(n * c, 1, -1)
+    dxp = F.fold(grads, size, kernel, stride=strides).reshape(n, c, *size)
+    return {mistakes.MAX_TIE_TO_EVERY_MAXIMUM: dxp[:, :, ph : ph + h, pw : pw + w].numpy()}

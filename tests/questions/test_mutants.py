@@ -5,6 +5,7 @@ A mutant is a file ``mutants/qN/<name>.py`` with a docstring saying what is wron
     MODULE = "conv"            # the solution module it patches (solutions/qN/conv.py)
     LOSES = ["q1.3"]           # tasks that must earn 0 with this mutant; every other task keeps full points
     ONLY = ["q7.2", "q7.3"]    # optional: run only these tasks (for questions whose full run is long)
+    PARTIAL = ["q2.5"]         # optional: tasks that must lose some points but not all (a mistake only ties expose)
     DIAGNOSIS = {"q1.4": "a flipped kernel"}  # optional: what each task's feedback must say it did
 
 followed by replacement definitions. The runner copies solutions/qN, appends the mutant's source to
@@ -20,11 +21,11 @@ from gradekit.testing import DIAGNOSIS_PREFIX
 
 
 def _constants(path):
-    """MODULE, LOSES, ONLY and DIAGNOSIS read without importing the mutant."""
+    """MODULE, LOSES, ONLY, PARTIAL and DIAGNOSIS read without importing the mutant."""
     values = {}
     for node in ast.parse(path.read_text()).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if node.targets[0].id in ("MODULE", "LOSES", "ONLY", "DIAGNOSIS"):
+            if node.targets[0].id in ("MODULE", "LOSES", "ONLY", "PARTIAL", "DIAGNOSIS"):
                 values[node.targets[0].id] = ast.literal_eval(node.value)
     return values
 
@@ -48,6 +49,10 @@ def test_mutant_loses_exactly_its_tasks(mutant, grade_question, tmp_path):
             continue
         if tid in meta["LOSES"]:
             assert t["score"] == 0, f"mutant {mutant.stem} should lose all of {tid} but earns {t['score']}"
+        elif tid in meta.get("PARTIAL", []):
+            assert 0 < t["score"] < t["max_score"], (
+                f"mutant {mutant.stem} should lose part of {tid} but earns {t['score']}/{t['max_score']}"
+            )
         else:
             assert t["score"] == t["max_score"], (
                 f"mutant {mutant.stem} should not touch {tid} but it earns {t['score']}/{t['max_score']}: {t['output']}"

@@ -3,6 +3,7 @@ where torch's default, and the task, count the padding zeros."""
 
 MODULE = "pooling"
 LOSES = ["q2.4", "q2.5"]
+DIAGNOSIS = {"q2.4": "average pooling that excludes padding", "q2.5": "average pooling that excludes padding"}
 
 _pool2d_including_padding = pool2d
 
