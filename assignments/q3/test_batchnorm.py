@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 
 import gradekit
+from gradekit.checks.q3 import eval_output_mistakes, running_var_mistakes
 from gradekit.testing import assert_close, assert_gradient, numeric_gradient
 
 bn = gradekit.submission("q3.batchnorm")
@@ -37,9 +38,11 @@ def check_against_torch(x, gamma, beta, bn_param, rtol=1e-10, atol=1e-12):
     out, _, running = bn.batchnorm_forward(x, gamma, beta, bn_param)
     exp_out, exp_mean, exp_var = torch_batch_norm(x, gamma, beta, bn_param)
     call = f"batchnorm_forward(x of shape {x.shape}, mode={bn_param['mode']!r})"
-    assert_close(out, exp_out, rtol=rtol, atol=atol, name=f"out of {call}")
+    assert_close(out, exp_out, rtol=rtol, atol=atol, name=f"out of {call}",
+                 mistakes=eval_output_mistakes(x, gamma, beta, bn_param))
     assert_close(running["running_mean"], exp_mean, rtol=rtol, atol=atol, name=f"running_mean of {call}")
-    assert_close(running["running_var"], exp_var, rtol=rtol, atol=atol, name=f"running_var of {call}")
+    assert_close(running["running_var"], exp_var, rtol=rtol, atol=atol, name=f"running_var of {call}",
+                 mistakes=running_var_mistakes(x, bn_param))
     # The running statistics are returned, never written into the caller's arrays.
     assert np.array_equal(x, x_before), f"{call} modified x"
     for key, value in kept.items():

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 
 import gradekit
 from gradekit import ops
+from gradekit.checks.q3 import lrn_mistakes
 from gradekit.testing import assert_close, assert_gradient, numeric_gradient
 
 norm = gradekit.submission("q3.lrn")
@@ -38,7 +39,8 @@ def test_forward_with_alexnet_constants_matches_the_kernel():
     x = relu_activations(rng, (2, 96, 6, 7), scale=60.0)  # AlexNet's norm1 sees 96 channels after ReLU
     out, _ = norm.lrn_forward(x)  # the defaults are AlexNet's: n=5, alpha=1e-4, beta=0.75, k=2
     expected = kernel_lrn(x, convention="alexnet", **ALEXNET)
-    assert_close(out, expected, rtol=1e-10, atol=1e-12, name="lrn_forward(x) with AlexNet's defaults")
+    assert_close(out, expected, rtol=1e-10, atol=1e-12, name="lrn_forward(x) with AlexNet's defaults",
+                 mistakes=lrn_mistakes(x, convention="alexnet", **ALEXNET))
     assert_close(out, torch_lrn(x, convention="alexnet", **ALEXNET), rtol=1e-10, atol=1e-12,
                  name="lrn_forward(x) against F.local_response_norm(x, 5, alpha=5e-4, beta=0.75, k=2)")
 
@@ -51,7 +53,8 @@ def test_forward_both_conventions_match_torch():
     for convention in ("alexnet", "torch"):
         out, _ = norm.lrn_forward(x, convention=convention, **params)
         assert_close(out, torch_lrn(x, convention=convention, **params), rtol=1e-10, atol=1e-12,
-                     name=f"lrn_forward(x, size=3, alpha=0.3, beta=0.6, k=1, convention={convention!r})")
+                     name=f"lrn_forward(x, size=3, alpha=0.3, beta=0.6, k=1, convention={convention!r})",
+                     mistakes=lrn_mistakes(x, convention=convention, **params))
 
 
 @pytest.mark.task("q3.4")

@@ -2,6 +2,7 @@
 
 MODULE = "batchnorm"
 LOSES = ["q3.2"]
+DIAGNOSIS = {"q3.2": "train-mode statistics used in eval mode"}
 
 
 def batchnorm_eval_forward(x, gamma, beta, running_mean, running_var, eps):

@@ -2,6 +2,7 @@
 
 MODULE = "lrn"
 LOSES = ["q3.5", "q3.6", "q3.7"]
+DIAGNOSIS = {"q3.5": "LRN's alpha divided by n in AlexNet's convention"}
 
 _correct_lrn_forward = lrn_forward
 

@@ -2,6 +2,7 @@
 
 MODULE = "batchnorm"
 LOSES = ["q3.1"]
+DIAGNOSIS = {"q3.1": "biased variance in the running statistics"}
 
 _correct_train_forward = batchnorm_train_forward
 
