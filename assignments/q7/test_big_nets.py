@@ -87,10 +87,11 @@ def test_classification_loss_weighs_auxiliary_outputs():
     main, aux2, aux1 = (torch.randn(5, 10, generator=g) for _ in range(3))
     y = torch.randint(0, 10, (5,), generator=g)
     assert_close(big_nets.classification_loss(main, y), F.cross_entropy(main, y), rtol=1e-6,
-                 name="classification_loss(logits, y)")
+                 name="classification_loss(logits, y)", mistakes=checks_q7.softmax_loss_mistakes(main, y))
     expected = F.cross_entropy(main, y) + 0.3 * (F.cross_entropy(aux2, y) + F.cross_entropy(aux1, y))
     assert_close(big_nets.classification_loss((main, aux2, aux1), y), expected, rtol=1e-6,
-                 name="classification_loss((logits, aux2, aux1), y), auxiliary losses weighted 0.3")
+                 name="classification_loss((logits, aux2, aux1), y), auxiliary losses weighted 0.3",
+                 mistakes=checks_q7.softmax_loss_mistakes((main, aux2, aux1), y))
 
 
 def check_sgd_step(model, x, y, lr, seed, what):

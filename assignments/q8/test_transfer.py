@@ -85,7 +85,8 @@ def test_step_moves_the_head_and_nothing_else():
     loss = transfer.train_step(model, optimizer, x, y)
     # Frozen batch norm normalizes with its running statistics, as in eval mode.
     expected = F.cross_entropy(checks_q8.small_cnn_logits(before, x), y)
-    assert_close(loss, expected, rtol=1e-4, atol=1e-5, name="train_step's loss (before the step, backbone in eval mode)")
+    assert_close(loss, expected, rtol=1e-4, atol=1e-5, name="train_step's loss (before the step, backbone in eval mode)",
+                 mistakes=checks_q8.train_step_loss_mistakes(before, x, y))
     after = probes.state_dict(model)
     checks_q8.assert_same_features(after, before, what="after train_step")  # running statistics included
     moved = float((after["classifier.weight"] - before["classifier.weight"]).abs().max())

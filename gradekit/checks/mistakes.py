@@ -37,8 +37,9 @@ AVERAGE_EXCLUDES_PADDING = (
 SOFTMAX_INTO_CROSS_ENTROPY = (
     "softmax fed to CrossEntropyLoss: the loss applies log-softmax itself, so give it the raw scores (logits)"
 )
-EVALUATED_IN_TRAIN_MODE = (
-    "an evaluation without model.eval(): call model.eval() and measure under torch.no_grad(), so dropout and "
-    "batch norm behave as at test time"
+# A backbone left unfrozen and a frozen one put in train mode give the same loss: both normalise
+# with the batch's statistics, so the words cover both.
+FROZEN_BATCH_NORM_MOVES = (
+    "a backbone whose batch norm still trains: freeze its weights and keep its BatchNorm layers in eval mode "
+    "while the head trains, so their running statistics do not move"
 )
-FROZEN_BATCH_NORM_MOVES = "a frozen backbone whose batch-norm statistics still move: keep its BatchNorm layers in eval mode while the head trains"

@@ -362,3 +362,22 @@ def assert_final_epoch(history: dict, model, parts: dict, what: str) -> None:
             atol=1e-9,
             name=f"{what}: history['{part}_acc'][-1], the trained model's accuracy on the {part} set",
         )
+
+
+def softmax_loss_mistakes(outputs, y) -> dict:
+    """classification_loss(outputs, y) when softmax probabilities go into the cross-entropy, for ``mistakes=``.
+
+    F.cross_entropy applies log-softmax itself; fed probabilities, it takes a second softmax.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    from gradekit.checks import mistakes
+
+    def loss(logits):
+        return F.cross_entropy(F.softmax(logits, dim=1), y)
+
+    if isinstance(outputs, torch.Tensor):
+        return {mistakes.SOFTMAX_INTO_CROSS_ENTROPY: loss(outputs)}
+    main, *aux = outputs
+    return {mistakes.SOFTMAX_INTO_CROSS_ENTROPY: loss(main) + 0.3 * sum(loss(a) for a in aux)}

@@ -199,3 +199,22 @@ def transfer_gain(fit_finetune, fit_scratch, per_class: int, seeds, scratch_floo
             )
         gains.append(a_tuned - a_scratch)
     return float(np.mean(gains)), gains
+
+
+def train_step_loss_mistakes(state: dict, x, y) -> dict:
+    """train_step's loss when the whole model trains, frozen batch norm included, for ``mistakes=``.
+
+    In train mode batch norm normalises with the batch's statistics (and moves its running ones):
+    the loss of that forward pass is what a model.train() over a frozen backbone reports.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    from gradekit import backbone
+    from gradekit.checks import mistakes
+
+    model = backbone.SmallCNN(num_classes=state["classifier.weight"].shape[0])
+    model.load_state_dict(state)
+    with torch.set_grad_enabled(False):
+        loss = F.cross_entropy(model.train()(x), y)
+    return {mistakes.FROZEN_BATCH_NORM_MOVES: loss}

@@ -4,6 +4,7 @@ statistics and overwrites its running statistics, although its parameters are fr
 MODULE = "transfer"
 LOSES = ["q8.6"]
 ONLY = ["q8.5", "q8.6", "q8.7", "q8.8"]
+DIAGNOSIS = {"q8.6": "a backbone whose batch norm still trains"}
 
 
 def train_step(model, optimizer, x, y):
