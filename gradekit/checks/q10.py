@@ -108,10 +108,12 @@ def assert_alexnet_lrn(out, x, tol: dict, **params) -> None:
     import torch.nn.functional as F
 
     from gradekit import ops
+    from gradekit.checks.q3 import lrn_mistakes
     from gradekit.testing import assert_close
 
     call = f"lrn(x of shape {tuple(x.shape)}, {x.dtype}, {params})"
-    assert_close(out, ops.lrn(x, convention="alexnet", **params), name=call, **tol)
+    wrong = lrn_mistakes(x, convention="alexnet", **params)  # the kernel computes q3's AlexNet convention
+    assert_close(out, ops.lrn(x, convention="alexnet", **params), name=call, mistakes=wrong, **tol)
     torch_params = dict(params, alpha=params["alpha"] * params["size"])
     assert_close(out, F.local_response_norm(x, **torch_params), name=f"{call} against F.local_response_norm", **tol)
 

@@ -2,6 +2,7 @@
 
 MODULE = "lrn_kernel"
 LOSES = ["q10.2", "q10.4"]
+DIAGNOSIS = {"q10.2": "LRN's alpha divided by n in AlexNet's convention"}
 
 _correct_lrn_source = lrn_source
 
