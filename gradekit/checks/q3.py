@@ -31,7 +31,7 @@ def eval_output_mistakes(x, gamma, beta, bn_param) -> dict:
 def lrn_mistakes(x, size, alpha, beta, k, convention) -> dict:
     """LRN's output with alpha divided by the window size in the convention that does not divide it, or
     not divided in the one that does (gradekit.ops.lrn computes both conventions)."""
-    t = torch.from_numpy(np.asarray(x, np.float64))
+    t = x.detach() if isinstance(x, torch.Tensor) else torch.from_numpy(np.asarray(x))
     if convention == "alexnet":
         out = ops.lrn(t, size=size, alpha=alpha / size, beta=beta, k=k, convention="alexnet")
         return {mistakes.LRN_ALPHA_OVER_N_IN_ALEXNET: out.numpy()}
