@@ -81,9 +81,24 @@ def checked_call(fn, call: str, *args, **kwargs):
     Returns:
     - fn's result
     """
-    out, calls = aten_calls(fn, *args, **kwargs)
+    out, calls, compiled = aten_calls(fn, *args, **kwargs)
     assert_computes_itself(calls, call)
+    assert_runs_compiled_code(compiled, call)
     return out
+
+
+def assert_runs_compiled_code(compiled: list[str], call: str) -> None:
+    """Fail when ``call`` ran none of the submission's compiled functions: q10's kernel is C++.
+
+    Inputs:
+    - compiled: list of str, the third value returned by :func:`aten_calls`
+    - call: str, the call in words, for the message
+    """
+    assert compiled, (
+        f"{call} must run your compiled C++ (the lrn_forward or lrn_backward that build() compiles), "
+        "but it called no function of an extension the submission compiled: q10 grades a C++ kernel, "
+        "so Python or NumPy code doing the work earns no points here"
+    )
 
 
 def relu_activations(seed: int, shape: tuple, scale: float = 60.0, dtype=None):
