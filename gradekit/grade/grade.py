@@ -31,7 +31,7 @@ from gradekit.course.locate import LocateError, find_course_root
 from gradekit.course.questions import load_question, question_folders
 from gradekit.grade import results as grade_report
 from gradekit.grade import staging
-from gradekit.sandbox.parent import launch
+from gradekit.sandbox.parent import launch, proxies
 from gradekit.sandbox.parent.session import GradeConfig
 
 ENV_COURSE = "GRADEKIT_COURSE"  # the course repository (default: found from the working directory)
@@ -217,6 +217,7 @@ def grade(
             budget_seconds=budget,
             time_shares=facts.get("time_shares", {}),
             hung_imports=facts.get("hung_imports", {}),
+            hung_calls=facts.get("hung_calls", {}),
         )
         if code not in (0, 1) or not (work / "results.json").is_file():
             tail = "\n".join(log.splitlines()[-15:])  # log is text by now (decoded above)
@@ -266,6 +267,10 @@ def _summary(results: dict, extra: dict) -> str:
     for name, limit in extra.get("hung_imports", {}).items():
         path = name.replace(".", "/") + ".py"
         lines.append(f"{path} did not finish importing within {limit:g} s: every test that needs it failed")
+    for name, task in extra.get("hung_calls", {}).items():
+        lines.append(
+            f"{name} ran out of time in {task}; later calls of it were given {proxies.HUNG_RETRY_SECONDS:g} s each"
+        )
     cut = [t["number"] for t in results.get("tests", []) if str(t.get("output", "")).startswith("not graded")]
     if cut:
         lines.append(f"the time budget of {extra.get('budget_seconds') or 0:g} s ran out; not graded: {', '.join(cut)}")

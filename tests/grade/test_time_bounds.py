@@ -116,6 +116,37 @@ def test_a_task_whose_tests_come_back_keeps_the_allowance_it_had(tmp_path):
     assert session.budget.left == pytest.approx(2.5)
 
 
+def test_a_function_that_ran_out_of_time_gets_a_short_limit_in_later_tasks(tmp_path, monkeypatch):
+    from gradekit.harness.timeouts import TaskTimeout
+    from gradekit.sandbox.parent import proxies
+
+    monkeypatch.setattr(proxies, "HUNG_RETRY_SECONDS", 1.0)
+    staged = tmp_path / "staged"
+    shutil.copytree(COURSE / "solutions" / "q1", staged / "q1", ignore=shutil.ignore_patterns("hidden"))
+    arith = staged / "q1" / "arith.py"
+    arith.write_text(arith.read_text() + "\n\ndef add(a, b):\n    while True:\n        pass\n")
+    staged.chmod(0o755)
+    session = Session(GradeConfig(staged=str(staged), course_root=str(COURSE)))
+    session.start()
+    try:
+        module = session.submission("q1.arith")
+        first, other = _Task("q1.1"), _Task("q1.2")
+        for task in (first, other):
+            task.forbid = []
+        session.begin(first, 3.0)
+        with pytest.raises(TaskTimeout, match="time limit of 3 s ran out"):
+            module.add(1.0, 2.0)
+        session.begin(other, 60.0)  # another task calls the same function
+        started = time.monotonic()
+        with pytest.raises(TaskTimeout, match=r"q1\.arith\.add did not return within 1 s: it ran out of time in q1\.1"):
+            module.add(1.0, 2.0)
+        assert time.monotonic() - started < 10, "the second wait was not the short one"
+        assert module.scale(2.0, 3.0) == 6.0  # the other functions keep their whole limit
+        assert session.facts["hung_calls"] == {"q1.arith.add": "q1.1"}
+    finally:
+        session.shutdown()
+
+
 def test_a_grading_killed_from_outside_leaves_no_work_folder(tmp_path):
     import os
     import signal

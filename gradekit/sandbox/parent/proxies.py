@@ -59,6 +59,11 @@ class ImportHang(importer.SubmissionImportError):
     """A submission module did not finish importing within its limit (the grading remembers it)."""
 
 
+# What a function that once ran out of its time gets per later call: far more than any correct
+# function needs on a correctness test's small inputs, far less than another whole time limit.
+HUNG_RETRY_SECONDS = 10.0
+
+
 class LimitReached(Exception):
     """A request ran past the limit given for that request alone (not the task's budget)."""
 
@@ -99,9 +104,10 @@ def remote_exception(error: dict) -> BaseException:
 class RemoteRef:
     """An object that lives in a worker; every use is a request to that worker."""
 
-    __slots__ = ("_worker", "_id", "_type", "_callable")
+    __slots__ = ("_worker", "_id", "_type", "_callable", "_label")
 
     def __init__(self, worker, node: dict):
+        object.__setattr__(self, "_label", None)  # 'q1.conv.conv2d' for a module's attribute
         object.__setattr__(self, "_worker", worker)
         object.__setattr__(self, "_id", node.get("id"))
         object.__setattr__(self, "_type", str(node.get("type", "object"))[:200])
@@ -120,7 +126,7 @@ class RemoteRef:
 
     def __call__(self, *args, **kwargs):
         __tracebackhide__ = True
-        return self._worker.request("call", self, list(args), kwargs)
+        return self._worker.call(self, list(args), kwargs)
 
     def __getitem__(self, key):
         return self._worker.request("getitem", self, key)
@@ -185,7 +191,10 @@ class SandboxedModule:
             raise AttributeError(attr)
         __tracebackhide__ = True
         module = self._session.module(self._name)
-        return worker_of(module).request("getattr", module, attr)
+        value = worker_of(module).request("getattr", module, attr)
+        if isinstance(value, RemoteRef):
+            object.__setattr__(value, "_label", f"{self._name}.{attr}")
+        return value
 
 
 class _PathSlots:
@@ -276,6 +285,7 @@ class TaskWorkerHandle:
         self.sock = sock
         self.pid = pid
         self.budget = budget
+        self.hung_calls: dict[str, str] = {}  # label -> the task it first ran out of time in (the session's)
         self.alive = True
         self.modules: dict[str, RemoteRef] = {}
         self.violations: list[str] = []
@@ -399,6 +409,27 @@ class TaskWorkerHandle:
         frame, slots = self.pack(op, list(args), extra)
         msg, blobs, _ = self.exchange(frame, limit=limit)
         return self.result(msg, blobs, slots)
+
+    def call(self, fn: RemoteRef, args: list, kwargs: dict):
+        """fn(*args, **kwargs) in the worker. A submission function that once ran out of its time
+        in this grading gets :data:`HUNG_RETRY_SECONDS` per later call, so that a function that
+        never returns costs one wait, not one per test that calls it."""
+        __tracebackhide__ = True
+        label = object.__getattribute__(fn, "_label")
+        first = self.hung_calls.get(label) if label else None
+        try:
+            return self.request("call", fn, args, kwargs, limit=HUNG_RETRY_SECONDS if first else None)
+        except LimitReached:
+            raise timeouts.TaskTimeout(
+                f"{label} did not return within {HUNG_RETRY_SECONDS:g} s: it ran out of time in {first}, "
+                f"so later calls get {HUNG_RETRY_SECONDS:g} s each"
+            ) from None
+        except BudgetRanOut:
+            raise
+        except timeouts.TaskTimeout:
+            if label:
+                self.hung_calls.setdefault(label, self.task.id)
+            raise
 
     def kill(self) -> None:
         if self.alive:

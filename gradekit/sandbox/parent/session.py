@@ -264,6 +264,7 @@ class Session:
         self.restarts: dict[str, int] = {}
         self.import_limit: float | None = None
         self.hung: dict[str, str] = {}  # module name -> why every test that needs it fails
+        self.hung_calls: dict[str, str] = {}  # 'q1.conv.conv2d' -> the task it first ran out of time in
         self.current: proxies.TaskWorkerHandle | None = None
         self.facts: dict = {
             "tasks": {},
@@ -271,6 +272,7 @@ class Session:
             "protections": {},
             "output_bytes": 0,
             "hung_imports": {},
+            "hung_calls": self.hung_calls,
             "time_shares": {},
         }
         self.violations: list[str] = []  # forbidden calls reported during the running test
@@ -338,6 +340,7 @@ class Session:
         started = time.monotonic()
         self.current = self.zygote.spawn(self.task, self.budget)
         self.current.violations = self.violations
+        self.current.hung_calls = self.hung_calls
         facts = self.facts["tasks"][self.task.id]
         facts["workers"] += 1
         facts["spawn_ms"].append(round((time.monotonic() - started) * 1000, 2))
