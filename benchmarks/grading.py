@@ -132,26 +132,7 @@ def batch(submissions: int, jobs: list[int]) -> dict:
         for j in jobs:
             out = root.parent / f"{root.name}-out-{j}"
             env = dict(os.environ, GRADEKIT_COURSE=str(FIXTURE))
-            t0 = time.perf_counter()
-            proc = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "gradekit",
-                    "grade-all",
-                    str(root),
-                    "--out",
-                    str(out),
-                    "--jobs",
-                    str(j),
-                    "--questions",
-                    "q1",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            seconds = time.perf_counter() - t0
+            seconds, proc = _grade_all(root, out, ["q1"], ["--jobs", str(j)], env=env, check=False)
             rows[j] = {
                 "seconds": round(seconds, 1),
                 "per_minute": round(submissions / seconds * 60, 1),
@@ -219,7 +200,10 @@ def _notebook_class(course: Path, students: list[str], questions: list[str]) -> 
             (folder / "timestamp.txt").write_text("2030-01-01 12:00:00.000000 UTC\n")
 
 
-def _grade_all(root: Path, out: Path, questions: list[str], extra: list[str]) -> float:
+def _grade_all(
+    root: Path, out: Path, questions: list[str], extra: list[str], env: dict | None = None, check: bool = True
+) -> tuple[float, subprocess.CompletedProcess]:
+    """(wall seconds, the finished process) of one `gradekit grade-all` run."""
     t0 = time.perf_counter()
     args = [
         sys.executable,
@@ -232,8 +216,8 @@ def _grade_all(root: Path, out: Path, questions: list[str], extra: list[str]) ->
         "--questions",
         ",".join(questions),
     ]
-    subprocess.run([*args, *extra], cwd=REPO, capture_output=True, text=True, check=True)
-    return time.perf_counter() - t0
+    proc = subprocess.run([*args, *extra], cwd=REPO, env=env, capture_output=True, text=True, check=check)
+    return time.perf_counter() - t0, proc
 
 
 def _grading_seconds(out: Path, student: str) -> float:
@@ -260,13 +244,13 @@ def throughput(students: int, questions: list[str]) -> dict:
 
         clean = tmp / "clean"  # the class without the hanging submission, for a like-for-like rate
         shutil.copytree(tmp / "class", clean, ignore=shutil.ignore_patterns("hangs"))
-        jobs_s = _grade_all(clean, tmp / "out-jobs", questions, ["--jobs", "2"])
+        jobs_s = _grade_all(clean, tmp / "out-jobs", questions, ["--jobs", "2"])[0]
         load_jobs = _load()
         os.environ["GRADEKIT_COURSE"] = str(REPO)
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-            dask_s = _grade_all(clean, tmp / "out-dask", questions, ["--scheduler", cluster.scheduler_address])
+            dask_s = _grade_all(clean, tmp / "out-dask", questions, ["--scheduler", cluster.scheduler_address])[0]
         load_dask = _load()
-        hang_s = _grade_all(tmp / "class", tmp / "out-hang", questions, ["--jobs", "2"])
+        hang_s = _grade_all(tmp / "class", tmp / "out-hang", questions, ["--jobs", "2"])[0]
         per_minute = {
             "nbgrader autograde": students / nbgrader_s * 60,
             "gradekit grade-all --jobs 2": students / jobs_s * 60,

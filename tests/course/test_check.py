@@ -135,25 +135,14 @@ def _drifted(course):
     return "q1.1 has 40 points, tasks.toml says 35"
 
 
-def test_release_refuses_a_course_that_disagrees_and_writes_nothing(course, tmp_path):
+@pytest.mark.parametrize("command", ["release", "nbgrader"])
+def test_release_and_nbgrader_refuse_a_course_that_disagrees_and_write_nothing(course, tmp_path, command):
     expected = _drifted(course)
-    out = tmp_path / "student-release"
+    out = tmp_path / f"{command}-output"
     proc = subprocess.run(
-        [sys.executable, "-m", "gradekit", "release", str(out)], cwd=course, capture_output=True, text=True
+        [sys.executable, "-m", "gradekit", command, str(out)], cwd=course, capture_output=True, text=True
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "gradekit release refused: the course disagrees with itself" in proc.stderr
+    assert f"gradekit {command} refused: the course disagrees with itself" in proc.stderr
     assert expected in proc.stderr, proc.stderr
     assert not out.exists()
-
-
-def test_nbgrader_refuses_a_course_that_disagrees_and_writes_nothing(course, tmp_path):
-    expected = _drifted(course)
-    target = tmp_path / "nbgrader-course"
-    proc = subprocess.run(
-        [sys.executable, "-m", "gradekit", "nbgrader", str(target)], cwd=course, capture_output=True, text=True
-    )
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "gradekit nbgrader refused: the course disagrees with itself" in proc.stderr
-    assert expected in proc.stderr, proc.stderr
-    assert not target.exists()
