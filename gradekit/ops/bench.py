@@ -55,6 +55,7 @@ class Row:
     met: bool | None
     max_abs_diff: float
     repeats: int = field(default=0)
+    limit: str = field(default="")  # memory-bound rows: gradekit ms / copy ms; conv: GFLOP/s vs peak
 
 
 def _conv_cases(batch_alexnet: int, batch_vgg: int) -> list[Case]:
@@ -149,8 +150,8 @@ def _lrn_cases(batch: int) -> list[Case]:
     # convention differs only in alpha's scale, not in the work.
     args = {"size": 5, "alpha": 1e-4, "beta": 0.75, "k": 2.0, "convention": "torch"}
     return [
-        Case("lrn", "alexnet.norm1", (batch, 96, 55, 55), args, goal_fwd=10.0, goal_fwdbwd=10.0),
-        Case("lrn", "alexnet.norm2", (batch, 256, 27, 27), args, quick=True),
+        Case("lrn", "alexnet.norm1", (batch, 96, 55, 55), args, goal_fwd=30.0, goal_fwdbwd=30.0),
+        Case("lrn", "alexnet.norm2", (batch, 256, 27, 27), args, goal_fwd=30.0, goal_fwdbwd=30.0, quick=True),
         # beta outside the sqrt fast paths (0.5, 0.75, 1) takes std::pow: shown for honesty.
         Case("lrn", "alexnet.norm1 beta=0.7", (batch, 96, 55, 55), {**args, "beta": 0.7}),
     ]
@@ -228,6 +229,50 @@ def _median_ms(
     return statistics.median(ref_times) * 1e3, statistics.median(mine_times) * 1e3, n
 
 
+def _traffic_elements(case: Case, out: torch.Tensor, backward: bool) -> int:
+    """Elements a memory-bound op must read plus write: input and output, and in backward also
+    grad_out, the gradient (and x again for LRN, whose backward recomputes the window sums)."""
+    n_in, n_out = out.new_empty(case.shape).numel(), out.numel()
+    total = n_in + n_out
+    if backward:
+        total += n_out + n_in + (n_in if case.op == "lrn" else 0)
+    return total
+
+
+def _copy_ms(elements: int, device: str, repeats: int, budget_s: float) -> float:
+    """Median time of out.copy_(x) where x and out hold elements / 2 floats each: the same bytes
+    read and written as the op, i.e. the memory-bandwidth limit for it."""
+    half = max(1, elements // 2)
+    x = torch.randn(half, device=device)
+    out = torch.empty_like(x)
+    t, _, _ = _median_ms(lambda: out.copy_(x), lambda: None, device, repeats, budget_s / 4)
+    return t
+
+
+def peak_gflops() -> tuple[float, str]:
+    """Peak float32 GFLOP/s of one core and how it was derived (flags and MHz of /proc/cpuinfo)."""
+    flags, mhz = set(), 0.0
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags") and not flags:
+                    flags = set(line.split(":", 1)[1].split())
+                elif line.startswith("cpu MHz") and not mhz:
+                    mhz = float(line.split(":", 1)[1])
+    except OSError:
+        pass
+    lanes = 16 if "avx512f" in flags else 8 if "avx" in flags else 4
+    fma_units = 2  # an assumption: 2 FMA pipes per core (AVX2 Intel since Haswell, AMD Zen 3)
+    flops = 2 if "fma" in flags else 1
+    peak = lanes * fma_units * flops * mhz / 1e3
+    how = (
+        f"peak/core = {lanes} float32 lanes ({'avx512f' if lanes == 16 else 'avx'} in /proc/cpuinfo flags) x "
+        f"{fma_units} FMA units (assumed) x {flops} flops x {mhz:.0f} MHz (cpu MHz) = {peak:.0f} GFLOP/s; "
+        "gradekit's kernels are compiled for AVX2 (8 lanes)"
+    )
+    return peak, how
+
+
 def _run_case(case: Case, device: str, repeats: int, budget_s: float) -> list[Row]:
     ref, mine = _functions(case)
     rows = []
@@ -254,6 +299,19 @@ def _run_case(case: Case, device: str, repeats: int, budget_s: float) -> list[Ro
         t_ms, g_ms, n = _median_ms(timed(ref), timed(mine), device, repeats, budget_s)
         goal = case.goal_fwdbwd if backward else case.goal_fwd
         ratio = t_ms / g_ms
+        if case.op == "conv2d":
+            o, c, kh, kw = case.weight
+            with torch.no_grad():
+                outputs = ref(*inputs).numel()
+            flop = 2 * outputs * c * kh * kw * (3 if backward else 1)
+            peak, _ = peak_gflops()
+            threads = min(torch.get_num_threads(), os.cpu_count() or 1)
+            limit = f"{flop / g_ms / 1e6:.0f} of {peak * threads:.0f} GFLOP/s" if device == "cpu" else ""
+        else:
+            with torch.no_grad():
+                out = ref(*inputs)
+            c_ms = _copy_ms(_traffic_elements(case, out, backward), device, repeats, budget_s)
+            limit = f"{g_ms / c_ms:.2f}x copy ({c_ms:.3f} ms)"
         rows.append(
             Row(
                 case.op,
@@ -268,6 +326,7 @@ def _run_case(case: Case, device: str, repeats: int, budget_s: float) -> list[Ro
                 None if goal is None else ratio >= goal,
                 diff,
                 n,
+                limit,
             )
         )
     return rows
@@ -311,13 +370,19 @@ def _print_header(info: dict) -> None:
         f"threads={info['torch_threads']}  cores={info['cores']}  load average {load}"
     )
     print("ratio = torch ms / gradekit ms (> 1: gradekit faster); median of repeats after a warm-up call")
+    print(
+        "limit: memory-bound ops: gradekit ms as a multiple of out.copy_(x) moving the same bytes (read + write) "
+        "in the same run; conv2d: gradekit GFLOP/s against the peak of the cores in use"
+    )
+    if info["device"] == "cpu":
+        print(peak_gflops()[1])
 
 
 def _print_row(r: Row) -> None:
     goal = "" if r.goal is None else f">= {r.goal:g} {'met' if r.met else 'MISSED'}"
     print(
         f"{r.op:<11} {r.layer:<29} {r.shape:<26} {r.passes:<7} {r.torch_ms:>10.3f} {r.gradekit_ms:>12.3f} "
-        f"{r.ratio:>7.2f}  {goal:<13} {r.max_abs_diff:.1e}"
+        f"{r.ratio:>7.2f}  {goal:<13} {r.max_abs_diff:.1e}  {r.limit}"
     )
 
 
@@ -350,7 +415,7 @@ def main(device: str = "cpu", json_path: str | None = None, quick: bool = False,
     _print_header(info)
     print(
         f"{'op':<11} {'layer':<29} {'input':<26} {'pass':<7} {'torch ms':>10} {'gradekit ms':>12} {'ratio':>7}  "
-        f"{'goal':<13} max|diff|"
+        f"{'goal':<13} max|diff|  limit"
     )
     rows = []
     for case in cases:

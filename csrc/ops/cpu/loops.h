@@ -1,6 +1,8 @@
 // Helpers for the CPU kernels' inner loops.
 #pragma once
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cstdint>
 
@@ -28,6 +30,20 @@ inline ValidRange valid_range(int64_t offset, int64_t stride, int64_t size, int6
   hi = std::min(hi, out);
   lo = std::min(lo, hi);
   return {lo, hi};
+}
+
+// Work (elements touched, roughly) below which a parallel loop runs on the calling thread.
+// Waking a second OpenMP thread and joining it costs some microseconds, and far more when the
+// other core is busy and the thread must wait to be scheduled; under this much work (tens of
+// microseconds on one core) a fork cannot save more than it costs.
+constexpr int64_t kMinParallelWork = int64_t(1) << 16;
+
+// at::parallel_for over [begin, end) where each index is about `work_per_item` elements of
+// work: a thread gets at least kMinParallelWork of it, so small inputs stay on one thread.
+template <typename F>
+inline void parallel_for_work(int64_t begin, int64_t end, int64_t work_per_item, const F& f) {
+  const int64_t grain = std::max<int64_t>(1, kMinParallelWork / std::max<int64_t>(1, work_per_item));
+  at::parallel_for(begin, end, grain, f);
 }
 
 }  // namespace gradekit::cpu
