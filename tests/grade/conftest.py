@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,19 +107,48 @@ def graded_class(tmp_path_factory) -> GradedClass:
     return GradedClass(root, out, grade_all(root, out, "--jobs", "2"))
 
 
+def _copy_distribution(name: str, dest: Path, follow: bool = True, seen: set | None = None) -> None:
+    """The installed files of distribution ``name`` (and, with ``follow``, of what it requires) under dest."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    seen = set() if seen is None else seen
+    dist = metadata.distribution(name)
+    if dist.metadata["Name"].lower() in seen:
+        return
+    seen.add(dist.metadata["Name"].lower())
+    for rel in dist.files or []:
+        if rel.parts[0] == ".." or "__pycache__" in rel.parts or rel.name.startswith("__editable__"):
+            continue  # scripts outside site-packages, caches, and an editable install's pointer back
+        src = Path(dist.locate_file(rel))
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    for text in (dist.requires or []) if follow else []:
+        req = Requirement(text)
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            _copy_distribution(req.name, dest, follow, seen)
+
+
 @pytest.fixture(scope="session")
 def public_python():
-    """A venv made from the system's Python 3 (readable by every uid) that sees this environment's
-    packages: what grading without bubblewrap needs to give the worker a uid of its own."""
+    """A venv of the system's Python 3 holding its own copies of what grading the fixture's q1 needs
+    (pytest, numpy, gradekit), all readable by every uid: what grading without bubblewrap needs to
+    give the worker a uid of its own. A checkout under a private folder (mktemp's, /root) could not
+    lend its own packages to another uid."""
+    import gradekit
+
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     system = next((p for p in (f"/usr/bin/{version}", f"/usr/local/bin/{version}") if os.access(p, os.X_OK)), None)
     assert system, f"this test needs a system {version} (Debian: apt-get install {version})"
     folder = Path(tempfile.mkdtemp(prefix="gradekit-public-python-"))
     os.chmod(folder, 0o755)
     subprocess.run([system, "-m", "venv", "--without-pip", str(folder / "venv")], check=True)
-    site = sysconfig.get_paths()["purelib"]  # this environment's packages, gradekit's editable install included
-    (folder / "venv" / "lib" / version / "site-packages" / "host-packages.pth").write_text(
-        f"import site; site.addsitedir({site!r})\n"
-    )
+    site = folder / "venv" / "lib" / version / "site-packages"
+    for name in ("pytest", "numpy"):
+        _copy_distribution(name, site)
+    _copy_distribution("gradekit", site, follow=False)  # its metadata: the pytest plugin's entry point
+    shutil.copytree(Path(gradekit.__file__).parent, site / "gradekit", ignore=shutil.ignore_patterns("__pycache__"))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from gradekit.harness import importer, timeouts
 from gradekit.sandbox.parent import launch, proxies
+from gradekit.sandbox.parent.budget import Budget
 
 MAX_RESTARTS = 3  # fresh workers a task may get after crashes before its tests just fail
 START_SECONDS = 300.0  # importing torch on a loaded 2-core machine can take a minute
@@ -167,7 +168,7 @@ class ZygoteHandle:
         return "the sandbox's zygote was killed" if self.dead else None
 
     # -- task workers ----------------------------------------------------------------------------
-    def spawn(self, task, budget: "proxies.Budget") -> "proxies.TaskWorkerHandle":
+    def spawn(self, task, budget: Budget) -> "proxies.TaskWorkerHandle":
         if self.dead:
             raise proxies.WorkerCrashed("the sandbox was killed by an earlier task")
         mine, theirs = socket.socketpair()
@@ -259,8 +260,8 @@ class Session:
         self.config = config
         self.zygote: ZygoteHandle | None = None
         self.task = None
-        self.budget = proxies.Budget(0.0)
-        self.budgets: dict[str, proxies.Budget] = {}  # task id -> its one allowance for the grading
+        self.budget = Budget(0.0)
+        self.budgets: dict[str, Budget] = {}  # task id -> its one allowance for the grading
         self.restarts: dict[str, int] = {}
         self.import_limit: float | None = None
         self.hung: dict[str, str] = {}  # module name -> why every test that needs it fails
@@ -293,7 +294,7 @@ class Session:
         self.end()
         self.task = task
         if task.id not in self.budgets:
-            self.budgets[task.id] = proxies.Budget(seconds)
+            self.budgets[task.id] = Budget(seconds)
             self.facts["tasks"][task.id] = {"workers": 0, "spawn_ms": [], "crashes": []}
         self.budget = self.budgets[task.id]
         self.budget.cutoff = cutoff
