@@ -135,6 +135,28 @@ __attribute__((always_inline)) inline void forward_channel_body(const T* x, T* y
   for (; i < width; ++i) yc[i] = xc[i] * pow_neg_beta<P>(pixel_sum(first + i, rows, plane, q), q.beta);
 }
 
+// Backward, pixels [i, width) of a step one at a time: the pixels after the last vector chunk,
+// for both the portable and the AVX2 path, so that the two compute their tails alike.
+template <Power P, typename T>
+__attribute__((always_inline)) inline void backward_step_tail(
+    int64_t i, const T* first, int64_t rows, const T* xc, const T* gc, const T* xj, T* gxc,
+    T* gxj, bool first_part, bool second_part, T* ring_row, const T* const* terms,
+    int64_t n_terms, int64_t plane, int64_t width, Coefficients<T> q) {
+  for (; i < width; ++i) {
+    if (first_part) {
+      const T s = pixel_sum(first + i, rows, plane, q);
+      const T gp = gc[i] * pow_neg_beta<P>(s, q.beta);
+      gxc[i] = gp;
+      ring_row[i] = gp * xc[i] / s;
+    }
+    if (second_part) {
+      T sum = 0;
+      for (int64_t m = 0; m < n_terms; ++m) sum += terms[m][i];
+      gxj[i] -= q.scale * xj[i] * sum;  // gxj may be gxc (before = 0), written just above
+    }
+  }
+}
+
 // Backward, one step c of the sweep described at lrn_backward_block: when `first` holds
 // (c < channels), gx[c] = g[c] s[c]^-beta and ring row c = g[c] x[c] s[c]^(-beta-1); when
 // `second` holds (j = c - before >= 0), gx[j] -= 2 alpha_eff beta x[j] * (sum of the ring rows
@@ -172,19 +194,8 @@ __attribute__((always_inline)) inline void backward_step_body(
       for (int64_t l = 0; l < kChunk; ++l) gxj[i + l] -= q.scale * xj[i + l] * sum[l];
     }
   }
-  for (; i < width; ++i) {
-    if (first_part) {
-      const T s = pixel_sum(first + i, rows, plane, q);
-      const T gp = gc[i] * pow_neg_beta<P>(s, q.beta);
-      gxc[i] = gp;
-      ring[i] = gp * xc[i] / s;
-    }
-    if (j >= 0) {
-      T sum = 0;
-      for (int64_t m = 0; m < n_terms; ++m) sum += terms[m][i];
-      gx[j * plane + i] -= q.scale * xj[i] * sum;
-    }
-  }
+  backward_step_tail<P>(i, first, rows, xc, gc, xj, gxc, gx + j * plane, first_part, j >= 0, ring,
+                        terms, n_terms, plane, width, q);
 }
 
 // The portable kernels, compiled for AVX2 and for the baseline ISA.
@@ -293,19 +304,8 @@ __attribute__((target("avx2,fma"))) void backward_step_fast(
       _mm256_storeu_ps(gxj + i, _mm256_fnmadd_ps(xs, sum, _mm256_loadu_ps(gxj + i)));
     }
   }
-  for (; i < width; ++i) {
-    if (first_part) {
-      const float s = pixel_sum(first + i, rows, plane, q);
-      const float gp = gc[i] * pow_neg_beta<P>(s, q.beta);
-      gxc[i] = gp;
-      ring_row[i] = gp * xc[i] / s;
-    }
-    if (j >= 0) {
-      float sum = 0;
-      for (int64_t m = 0; m < n_terms; ++m) sum += terms[m][i];
-      gxj[i] -= q.scale * xj[i] * sum;
-    }
-  }
+  backward_step_tail<P>(i, first, rows, xc, gc, xj, gxc, gxj, first_part, j >= 0, ring_row, terms,
+                        n_terms, plane, width, q);
 }
 #endif
 
