@@ -1,8 +1,8 @@
 """q7.10, q7.11: AlexNet and GoogLeNet at ImageNet size on CIFAR-10-shaped data.
 
 Shapes and counts are compared with torch's own interpolation, torchvision's GoogLeNet and the
-layer arithmetic; the SGD step is compared with an independent step on a copy of your model
-(gradekit.probes.q7.sgd_step_agreement). Images: gradekit.data.cifar10_like, kept to 2-4 per batch."""
+layer arithmetic; the SGD step is compared with the same step taken by the test itself, on a model
+of the same architecture that starts from the same weights (gradekit.checks.twins.sgd_step_result). Images: gradekit.data.cifar10_like, kept to 2-4 per batch."""
 import pytest
 import torch
 import torch.nn.functional as F
@@ -11,6 +11,7 @@ import torchvision
 import gradekit
 from gradekit import data, ops, probes
 from gradekit.checks import q7 as checks_q7
+from gradekit.checks import twins
 from gradekit.probes import q5 as probes_q5
 from gradekit.probes import q7 as probes_q7
 from gradekit.testing import assert_close, assert_equal
@@ -94,18 +95,21 @@ def test_classification_loss_weighs_auxiliary_outputs():
                  mistakes=checks_q7.softmax_loss_mistakes((main, aux2, aux1), y))
 
 
-def check_sgd_step(model, x, y, lr, seed, what):
+def check_sgd_step(name, seed, x, y, lr, what):
+    """train_step once on the student's name(10), against the same step on the course's own name(10)."""
     __tracebackhide__ = True
-    checks_q7.assert_sgd_step(probes_q7.sgd_step_agreement(big_nets.train_step, model, x, y, lr, seed), what)
+    model = getattr(big_nets, name)(10)
+    torch.manual_seed(seed)  # the twin's weights, which the student's model starts from too
+    twin = twins.course_model(model, "q7.big_nets", name, 10)
+    checks_q7.assert_sgd_step(twins.sgd_step_result(big_nets.train_step, model, twin, x, y, lr, seed), what)
 
 
 @pytest.mark.task("q7.11")
 def test_train_step_is_one_sgd_step():
     x, y = cifar_batch(2, 224, seed=47)
-    check_sgd_step(probes.seeded_call(big_nets.AlexNet224, 48, 10), x, y, 0.01, 49, "train_step(AlexNet224, ...)")
+    check_sgd_step("AlexNet224", 48, x, y, 0.01, "train_step(AlexNet224, ...)")
     x, y = cifar_batch(2, 96, seed=50)
-    check_sgd_step(probes.seeded_call(big_nets.build_googlenet, 51, 10), x, y, 0.01, 52,
-                   "train_step(GoogLeNet, ...) with its auxiliary outputs")
+    check_sgd_step("build_googlenet", 51, x, y, 0.01, "train_step(GoogLeNet, ...) with its auxiliary outputs")
 
 
 def eval_loss(model, x, y):

@@ -35,63 +35,6 @@ def output_shapes_by_mode(model, x) -> dict[str, list[tuple]]:
 
 
 @probe
-def sgd_step_agreement(train_step, model, x, y, lr: float, seed: int, aux_weight: float = 0.3) -> dict:
-    """Run the student's train_step once and an independent SGD step on a copy of the model; compare.
-
-    Both start from the same weights and the same seed (so dropout draws the same masks); the
-    reference step computes, in training mode, CE(main) + aux_weight * sum(CE(aux)) for tuple
-    outputs (CE alone for a tensor), backpropagates and sets p <- p - lr * p.grad.
-
-    Returns:
-    - 'loss': what train_step returned (float, or its type name when it is not a number)
-    - 'reference_loss': the reference step's loss (float)
-    - 'largest_update': max |change| of any parameter in the reference step
-    - 'max_difference': max |student's parameter - reference parameter| after the steps
-    - 'unchanged': names of parameters the reference step changed and train_step did not
-    - 'nonfinite': names of parameters train_step left holding NaN or infinity
-    """
-    import copy
-    import numbers
-
-    import torch
-    import torch.nn.functional as F
-
-    reference = copy.deepcopy(model)
-    before = {name: p.detach().clone() for name, p in model.named_parameters()}
-    torch.manual_seed(seed)
-    loss = train_step(model, x, y, lr)
-    torch.manual_seed(seed)
-    reference.train()
-    with torch.enable_grad():
-        out = reference(x)
-        outs = list(out) if isinstance(out, (tuple, list)) else [out]
-        ref_loss = F.cross_entropy(outs[0], y) + aux_weight * sum(F.cross_entropy(o, y) for o in outs[1:])
-        reference.zero_grad(set_to_none=True)
-        ref_loss.backward()
-    largest, differs, unchanged, nonfinite = 0.0, 0.0, [], []
-    with torch.no_grad():
-        for (name, p_ref), (_, p_sub) in zip(reference.named_parameters(), model.named_parameters()):
-            if p_ref.grad is not None:
-                p_ref.add_(p_ref.grad, alpha=-lr)
-            update = float((p_ref - before[name]).abs().max())
-            largest = max(largest, update)
-            if not bool(torch.isfinite(p_sub).all()):
-                nonfinite.append(name)  # max() would drop a NaN difference: name it instead
-            else:
-                differs = max(differs, float((p_sub - p_ref).abs().max()))
-            if update > 0 and torch.equal(p_sub, before[name]):
-                unchanged.append(name)
-    return {
-        "loss": float(loss) if isinstance(loss, numbers.Real) else type(loss).__name__,
-        "reference_loss": ref_loss.item(),
-        "largest_update": largest,
-        "max_difference": differs,
-        "unchanged": unchanged,
-        "nonfinite": nonfinite,
-    }
-
-
-@probe
 def set_training(model, mode: bool) -> bool:
     """model.train(mode), where the model lives; returns the model's training flag afterwards."""
     model.train(mode)

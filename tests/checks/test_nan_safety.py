@@ -1,12 +1,13 @@
 """Numeric checks fail on NaN: a comparison with NaN is false, so `if x > allowed: fail` lets NaN through."""
 
 import math
+import time
 
 import pytest
 import torch
 
 from gradekit.checks import q7 as checks_q7
-from gradekit.probes import q7 as probes_q7
+from gradekit.checks import twins
 
 GOOD = {
     "loss": 1.0,
@@ -41,7 +42,8 @@ def _sgd(model, x, y, lr):
     loss.backward()
     with torch.no_grad():
         for p in model.parameters():
-            p -= lr * p.grad
+            if p.grad is not None:
+                p -= lr * p.grad
     return loss.item()
 
 
@@ -53,9 +55,9 @@ def test_the_probe_names_parameters_a_step_filled_with_nan():
         return loss
 
     x, y = torch.randn(5, 4), torch.tensor([0, 1, 2, 0, 1])
-    honest = probes_q7.sgd_step_agreement(_sgd, _net(), x, y, 0.1, seed=0)
+    honest = twins.sgd_step_result(_sgd, _net(), _net(), x, y, 0.1, seed=0)
     checks_q7.assert_sgd_step(honest, "train_step")
-    result = probes_q7.sgd_step_agreement(nan_step, _net(), x, y, 0.1, seed=0)
+    result = twins.sgd_step_result(nan_step, _net(), _net(), x, y, 0.1, seed=0)
     assert result["nonfinite"] == ["1.weight"]
     with pytest.raises(AssertionError, match="NaN or infinite values in these parameters"):
         checks_q7.assert_sgd_step(result, "train_step")
@@ -71,4 +73,55 @@ def test_a_history_with_nan_epoch_times_fails(epoch_time):
 
 def test_a_nan_training_time_is_over_the_limit():
     with pytest.raises(AssertionError, match="took nan s"):
-        checks_q7.held_out_accuracy(None, math.nan, None, None, max_seconds=90, what="train_lenet5")
+        checks_q7.assert_in_time(math.nan, max_seconds=90, what="train_lenet5")
+
+
+def test_the_twin_step_is_taken_here_and_catches_a_wrong_step():
+    """sgd_step_result computes the reference step on the twin it is given: a step of twice the rate
+    fails, one that skips a frozen parameter passes, and a model of another shape is named."""
+    x, y = torch.randn(5, 4), torch.tensor([0, 1, 2, 0, 1])
+
+    def double_step(model, x, y, lr):
+        return _sgd(model, x, y, 2 * lr)
+
+    with pytest.raises(AssertionError, match="differ from p - lr"):
+        checks_q7.assert_sgd_step(twins.sgd_step_result(double_step, _net(), _net(), x, y, 0.1, seed=0), "train_step")
+    frozen = _net()
+    frozen[1].bias.requires_grad_(False)
+    result = twins.sgd_step_result(_sgd, frozen, _net(), x, y, 0.1, seed=0)
+    checks_q7.assert_sgd_step(result, "train_step")
+    other = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 2))
+    with pytest.raises(AssertionError, match="against the course's architecture"):
+        twins.sgd_step_result(_sgd, other, _net(), x, y, 0.1, seed=0)
+
+
+class _Deferred(torch.nn.Module):
+    """A model whose training happens only when it is first run (or in a thread that run waits for)."""
+
+    def __init__(self, seconds, thread=False):
+        super().__init__()
+        self.fc = torch.nn.Linear(4, 10)
+        self.seconds, self.trained = seconds, None
+        if thread:
+            import threading
+
+            self.trained = threading.Thread(target=time.sleep, args=(seconds,))
+            self.trained.start()
+
+    def forward(self, x):
+        if self.trained is None:
+            time.sleep(self.seconds)  # "training"
+        else:
+            self.trained.join()
+        return self.fc(x.flatten(1))
+
+
+@pytest.mark.parametrize("thread", [False, True], ids=["on first forward", "in a thread"])
+def test_training_deferred_past_the_return_is_timed(thread):
+    X, y = torch.randn(6, 4), torch.zeros(6, dtype=torch.int64)
+
+    def train_fn(X, y, seed):
+        return _Deferred(0.5, thread)
+
+    with pytest.raises(AssertionError, match="took 0.[5-9] s"):
+        checks_q7.train_and_score(train_fn, X, y, X, y, seed=0, max_seconds=0.3, check=lambda m, w: None, what="train")

@@ -8,6 +8,7 @@ import torchvision
 import gradekit
 from gradekit import data, probes
 from gradekit.checks import q7 as checks_q7
+from gradekit.checks import twins
 from gradekit.probes import q7 as probes_q7
 from gradekit.testing import assert_close, assert_equal
 
@@ -68,7 +69,9 @@ def test_train_step_skips_frozen_parameters_and_fit_batch_learns():
     frozen = probes_q7.freeze(model, "features.0.")
     assert_equal(frozen, ["features.0.weight"], name="the parameters frozen for this test")
     what = "train_step(SmallCNN with a frozen first convolution, 16 digits, lr=0.05)"
-    checks_q7.assert_sgd_step(probes_q7.sgd_step_agreement(big_nets.train_step, model, X, y, 0.05, 76), what)
+    torch.manual_seed(75)
+    twin = twins.course_model(model, "q7.training", "SmallCNN")
+    checks_q7.assert_sgd_step(twins.sgd_step_result(big_nets.train_step, model, twin, X, y, 0.05, 76), what)
     before = float(F.cross_entropy(probes.forward(model, X), y))
     losses = big_nets.fit_batch(model, X, y, 8, 0.05, 3)
     assert isinstance(losses, list) and len(losses) == 8, f"fit_batch(..., steps=8) should return 8 losses, got {losses!r}"

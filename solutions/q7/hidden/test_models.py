@@ -5,6 +5,7 @@ import pytest
 
 import gradekit
 from gradekit.checks import q7 as checks_q7
+from gradekit.checks import twins
 
 lenet = gradekit.submission("q7.lenet")
 best_cnn = gradekit.submission("q7.best_cnn")
@@ -25,7 +26,7 @@ def test_lenet5_on_held_out_digits():
     what = "train_lenet5(4,000 digits, seed=3)"
     accuracy, seconds = checks_q7.train_and_score(lenet.train_lenet5, X_fit, y_fit, X_held, y_held, seed=3,
                                                   max_seconds=LENET_MAX_SECONDS, check=checks_q7.assert_is_lenet5,
-                                                  what=what)
+                                                  what=what, twin=lambda m: twins.course_model(m, "q7.lenet", "LeNet5"))
     checks_q7.assert_accuracy(accuracy, LENET_MIN_ACCURACY, len(y_held), seconds, what)
 
 
