@@ -16,3 +16,19 @@ class TinyNet(nn.Module):
     def forward(self, x):
         """Inputs: x, shape (N, 1, 8, 8), float32. Returns: scores, shape (N, 10), float32."""
         raise NotImplementedError("q4.2 not implemented yet: TinyNet.forward")
+
+
+def train_step(model, x, y, lr=0.1):
+    """One plain SGD step on the cross-entropy, in training mode: p <- p - lr * p.grad.
+
+    Returns: the loss before the step, a Python float.
+    """
+    raise NotImplementedError("q4.3 not implemented yet: train_step")
+
+
+def train_tinynet(X, y, seed=0):
+    """A TinyNet built under torch.manual_seed(seed) and trained by 40 train_step calls on (X, y) at lr 0.5.
+
+    Returns: the trained TinyNet.
+    """
+    raise NotImplementedError("q4.4 not implemented yet: train_tinynet")
