@@ -18,15 +18,23 @@ try to switch the guard off. This adds three things around each guarded call:
   before any student code runs, and compared at every guarded call's start and end, so that what
   the submission changed while nothing was armed (at import time) is found too.
 
-What it cannot catch: a call made in a thread started with the low-level ``_thread`` module (no
-profile hook there and torch's mode stack is per thread), a second copy of a library loaded under
-another module name (new function objects), and edits of the guard's Python objects made without
-any audited operation (for instance through a reference kept from before the call). Grading is
+- threads started with the low-level ``_thread`` module (or threading's private handle on it)
+  while a guarded call runs get the guard's profile hook, as threading's own threads do: both
+  names are replaced by a starter that installs it, before any student code is imported, and
+  pinned.
+
+What it cannot catch: a forbidden torch function called by its Python name in such a thread is
+seen by the profile hook but not by the torch function mode (its stack is per thread), a function
+compiled with TorchScript (its operators run in torch's interpreter, which neither hook sees), a
+second copy of a library loaded under another module name (new function objects), and edits of the
+guard's Python objects made without any audited operation (for instance through a reference kept
+from before the call). Grading is
 still safe from such code changing its score by other means: the verdict is computed in the parent.
 """
 
 from __future__ import annotations
 
+import _thread
 import sys
 import threading
 
@@ -116,6 +124,21 @@ def _is_gradekit(obj) -> bool:
 
 WATCH = Watch()
 _installed = False
+_RAW_START = _thread.start_new_thread
+
+
+def _start_watched(function, args, kwargs=None):
+    """``_thread.start_new_thread`` for this process: a thread started while a guarded call runs
+    runs under the guard's profile hook too (threading.setprofile's), so no thread escapes it."""
+    hook = threading.getprofile() if hasattr(threading, "getprofile") else threading._profile_hook
+    if WATCH.armed is None or hook is None:
+        return _RAW_START(function, args, *([] if kwargs is None else [kwargs]))
+
+    def watched(*a, **k):
+        sys.setprofile(hook)
+        return function(*a, **k)
+
+    return _RAW_START(watched, args, {} if kwargs is None else kwargs)
 
 
 def install() -> None:
@@ -129,6 +152,8 @@ def install() -> None:
     global _installed
     if not _installed:
         sys.addaudithook(WATCH.hook)
+        _thread.start_new_thread = _thread.start_new = _start_watched
+        threading._start_new_thread = _start_watched
         _installed = True
     importer.STATE.files = frozenset(importer.STATE.files)
     _PINS[:] = _pins()
@@ -142,6 +167,8 @@ def _pins() -> list[tuple[str, object, str, object]]:
         (importer, ("STATE", "submission_files")),
         (me, ("caused_by_submission", "GuardedCall", "_NotifyingGuard", "WATCH", "_pinned_problems", "_PINS")),
         (importer.STATE, ("files",)),
+        (_thread, ("start_new_thread", "start_new")),
+        (threading, ("_start_new_thread",)),
     ]
     pins = [
         (f"{getattr(o, '__name__', 'importer.STATE')}.{n}", o, n, getattr(o, n)) for o, names in owners for n in names
