@@ -1,5 +1,6 @@
-"""q5.2: AlexNet as published: map sizes from 227x227, ReLU after every weight layer, gradekit's LRN
-with the paper's constants, overlapping pooling, dropout 0.5, the two-GPU grouping, softmax.
+"""q5.2: AlexNet as published: map sizes from a 227x227 input (the paper says 224; 227 is
+what gives conv1's 55x55), ReLU after every weight layer, gradekit's LRN with the paper's constants,
+overlapping pooling, dropout 0.5, the two-GPU grouping, softmax.
 
 Every test checks the whole architecture (gradekit.checks.q5.assert_is_alexnet) besides its own point.
 """

@@ -1,4 +1,8 @@
-"""q5.1: LeNet-5 as published: 61,706 parameters, the paper's map sizes, tanh and average pooling.
+"""q5.1: LeNet-5 in the paper's layout: 61,706 parameters, the paper's map sizes, tanh and average pooling.
+
+The layout is the paper's with four simplifications (see the README): C3 connected to all of S2's
+maps, S2/S4 plain averages without a trainable gain and bias, a linear output layer instead of
+Euclidean RBF units, and nn.Tanh instead of the scaled tanh 1.7159 tanh(2a/3).
 
 Every test checks the whole architecture (gradekit.checks.q5.assert_is_lenet5): the layers' types,
 output shapes and kernels, and that forward computes them one after the other.
