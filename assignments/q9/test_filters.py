@@ -1,7 +1,8 @@
 """q9.1, q9.2: the first-layer filters of the kit's trained backbone as a normalized grid, and its PNG.
 
-The expected grid is built filter by filter in the test (gradekit.checks.q9.expected_filter_grid);
-the figure is read back through probes (axes, titles, the image it shows) and the PNG from disk.
+The grid is checked for what defines it (gradekit.checks.q9.assert_filter_grid: its layout, the
+pad value, each tile its own filter stretched to [0, 1]); the figure is read back through probes
+(axes, titles, the image it shows) and the PNG from disk.
 """
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from gradekit import backbone
 from gradekit.checks import q5 as checks_q5
 from gradekit.checks import q9 as checks_q9
 from gradekit.probes import q2 as probes_q2
-from gradekit.testing import assert_close, assert_equal
+from gradekit.testing import assert_equal
 
 filters = gradekit.submission("q9.filters")
 
@@ -28,8 +29,7 @@ def test_backbone_filters_in_a_4x4_grid():
     grid = filters.filter_grid(weights)
     # 16 filters: 4 per row, 4 rows of 5 pixels with 1 pixel between them: 4 * 5 + 3 = 23.
     assert_equal(tuple(np.shape(grid)), (23, 23), name="filter_grid(conv1 weights (16, 1, 5, 5)).shape")
-    assert_close(grid, checks_q9.expected_filter_grid(weights), rtol=1e-6, atol=1e-7,
-                 name="filter_grid(conv1 weights), each filter min-max normalized on its own")
+    checks_q9.assert_filter_grid(grid, weights, name="filter_grid(conv1 weights), each filter min-max normalized on its own")
 
 
 @pytest.mark.task("q9.1")
@@ -41,8 +41,8 @@ def test_rgb_filters_with_an_unfilled_last_row():
     weights = rng.standard_normal((10, 3, 3, 3)) * np.logspace(-2, 0, 10)[:, None, None, None]
     grid = filters.filter_grid(torch.from_numpy(weights), ncols=4, pad=2, pad_value=0.5)
     assert_equal(tuple(np.shape(grid)), (13, 18, 3), name="filter_grid(10 RGB 3x3 filters, ncols=4, pad=2).shape")
-    assert_close(grid, checks_q9.expected_filter_grid(weights, ncols=4, pad=2, pad_value=0.5), rtol=1e-6, atol=1e-9,
-                 name="filter_grid(10 RGB 3x3 filters, ncols=4, pad=2, pad_value=0.5)")
+    checks_q9.assert_filter_grid(grid, weights, ncols=4, pad=2, pad_value=0.5,
+                                 name="filter_grid(10 RGB 3x3 filters, ncols=4, pad=2, pad_value=0.5)")
 
 
 @pytest.mark.task("q9.2")
@@ -55,5 +55,4 @@ def test_filter_grid_png_shows_the_normalized_filters(tmp_path):
     assert_equal(shown["axes"], 1, name="number of axes in the filter figure")
     assert_equal(shown["titles"], ["conv1 of the kit's backbone"], name="the axes title")
     assert shown["images"][0] is not None, "the axes shows no image (draw the grid with imshow)"
-    assert_close(shown["images"][0], checks_q9.expected_filter_grid(weights), rtol=1e-6, atol=1e-7,
-                 name="the image in the filter figure")
+    checks_q9.assert_filter_grid(shown["images"][0], weights, name="the image in the filter figure")

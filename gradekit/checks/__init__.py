@@ -2,9 +2,10 @@
 
 A probe (gradekit.probes) runs where the student's objects live, inside the sandboxed worker in
 ``gradekit grade``, and returns plain data. A check never touches a student object: it computes
-what the answer must be (a reference layer, the expected filter grid, held-out digits) or asserts
-on the plain data a probe or a student function returned, in the pytest process that decides the
-grade. Keeping them apart keeps the worker's surface small: the worker imports gradekit.probes
+what the answer must be (a reference layer, held-out digits) or asserts on the plain data a probe or
+a student function returned, in the pytest process that decides the grade. This package ships in
+the student release, so a reference that is a task's answer itself lives beside the hidden tests
+instead (solutions/qN/hidden/references.py; see gradekit.checks.recorded). Keeping them apart keeps the worker's surface small: the worker imports gradekit.probes
 only, and a check is free to be slow, load data or use the trusted backbone.
 
 Question-specific checks live in ``gradekit/checks/qN.py`` beside that question's probes in

@@ -1,8 +1,10 @@
 """Trusted references for q8 (transfer learning), shared by its visible and hidden tests.
 
-They never touch a student object: they compute, in the test's own process, what the
-preprocessing must give (with torchvision), where a random crop came from, and what a SmallCNN
-with given weights outputs (with gradekit.backbone). The student's models are read through
+They never touch a student object: they compute, in the test's own process, where a random crop
+came from and what a SmallCNN with given weights outputs (with gradekit.backbone), and compare a
+preprocessed photo with the fingerprint recorded from torchvision's resize and crop. The function
+that computes that preprocessing is the answer to q8.2, so it lives beside the hidden tests
+(solutions/q8/hidden/references.py) and does not ship. The student's models are read through
 gradekit.probes.
 """
 
@@ -10,31 +12,41 @@ from __future__ import annotations
 
 import functools
 
+PIXEL_ATOL = 0.02  # resizing in float (torchvision) or in bytes (PIL) differs by one gray level, 2/255 here
 
-def inception_reference(image, size: int = 299):
-    """What inception_preprocess must return, computed with torchvision.
 
-    Inputs:
-    - image: numpy array (H, W) or (H, W, C) with C in 1, 3, 4; uint8 (0-255) or float (0-1)
-    - size: side of the output square
+def photo_cases() -> dict:
+    """The photos q8.2's visible tests preprocess, by the name their recorded fingerprint has.
 
-    Returns:
-    - torch tensor (3, size, size), float32: the first three channels (a gray one repeated), in
-      [0, 1], resized (shorter side = size, bilinear, antialiased), center-cropped, times 2 minus 1
+    chelsea (300 x 451) as uint8 RGB, RGBA and gray; coffee (400 x 600) as float32 RGBA and RGB
+    in [0, 1], as matplotlib.image.imread reads a PNG.
     """
     import numpy as np
-    import torch
-    import torchvision.transforms.functional as TF
-    from torchvision.transforms import InterpolationMode
 
-    pixels = np.asarray(image)
-    pixels = pixels[:, :, None] if pixels.ndim == 2 else pixels
-    pixels = np.repeat(pixels[:, :, :1], 3, axis=2) if pixels.shape[2] == 1 else pixels[:, :, :3]
-    x = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1)))
-    x = x.float() / 255 if pixels.dtype == np.uint8 else x.float()
-    # A one-element size list means "the shorter side", as torchvision documents.
-    x = TF.resize(x, [size], InterpolationMode.BILINEAR, antialias=True)
-    return 2 * TF.center_crop(x, [size, size]) - 1
+    from gradekit import data
+
+    chelsea = data.photo("chelsea")
+    coffee = data.photo("coffee").astype(np.float32) / 255
+    return {
+        "chelsea RGB": chelsea,
+        "chelsea RGBA": with_alpha(chelsea, seed=2),
+        "chelsea gray": data.photo("chelsea", gray=True),
+        "coffee RGBA": with_alpha(coffee, seed=3),
+        "coffee RGB": coffee,
+    }
+
+
+def assert_recorded_preprocess(out, case: str, what: str) -> None:
+    """inception_preprocess's output for photo_cases()[case]: 299x299, float32, in [-1, 1], and the
+    recorded fingerprint of torchvision's resize and crop (gradekit.checks.recorded)."""
+    __tracebackhide__ = True
+    from gradekit.checks import recorded
+    from gradekit.testing import assert_equal
+
+    assert_equal(str(out.dtype), "torch.float32", name=f"the dtype of {what}")
+    low, high = float(out.min()), float(out.max())
+    assert low >= -1 - 1e-5 and high <= 1 + 1e-5, f"{what} has values in [{low:.4f}, {high:.4f}], expected [-1, 1]"
+    recorded.assert_fingerprint(out, recorded.load("q8")[case], atol=PIXEL_ATOL, mean_atol=0.005, name=what)
 
 
 def with_alpha(rgb, seed: int):

@@ -145,6 +145,26 @@ def load_module(name: str, folder: Path | None = None) -> types.ModuleType:
     return mod
 
 
+_BESIDE: dict[Path, types.ModuleType] = {}
+
+
+def load_beside(test_file: str, name: str) -> types.ModuleType:
+    """The module ``<name>.py`` in the folder of ``test_file``, loaded once per process.
+
+    For the references that hidden tests share (solutions/qN/hidden/references.py): they are the
+    answer to a task, so they sit beside the hidden tests, which never ship, rather than in
+    gradekit.checks. Tests are imported with --import-mode=importlib, which puts no test folder on
+    sys.path, so such a module cannot be imported by name.
+    """
+    path = Path(test_file).resolve().with_name(f"{name}.py")
+    if path not in _BESIDE:
+        spec = importlib.util.spec_from_file_location(f"_gradekit_beside_{len(_BESIDE)}_{name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _BESIDE[path] = module
+    return _BESIDE[path]
+
+
 def plain(value):
     """Strip subclasses from arrays and tensors (recursively through tuples, lists and dicts)."""
     np = sys.modules.get("numpy")

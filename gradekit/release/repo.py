@@ -2,11 +2,13 @@
 
 Left out: solutions/ (with the hidden tests and model answers), the framework's own tests/,
 benchmarks/ and CI files. After copying, the release is checked: no hidden test file, and no file
-that holds half or more of a solution block's code (its pairs of neighbouring lines, or its only line).
+that holds half or more of a solution block's code (its pairs of neighbouring lines, or its only line)
+or of a function of the references beside the hidden tests (solutions/qN/hidden/references.py).
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -95,6 +97,31 @@ def solution_blocks(course_root: Path) -> list[SolutionBlock]:
     return found
 
 
+def hidden_reference_blocks(course_root: Path) -> list[SolutionBlock]:
+    """The fingerprints of every function in the modules beside the hidden tests (not the tests).
+
+    Those modules hold references that compute a task's answer (q8's preprocessing, q9's feature
+    maps); a copy of one in the release, in gradekit.checks say, would give the answer away as
+    surely as a solution block. Docstrings are left out: they describe, and shipped docstrings
+    describe the same things.
+    """
+    found: list[SolutionBlock] = []
+    for path in sorted(course_root.glob("solutions/q*/hidden/*.py")):
+        if path.name.startswith("test_"):
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in ast.parse("\n".join(lines), filename=str(path)).body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            body = node.body[1:] if ast.get_docstring(node) is not None and len(node.body) > 1 else node.body
+            code = [raw.strip() for raw in lines[body[0].lineno - 1 : node.end_lineno] if _is_code(raw.strip())]
+            prints = set(_fingerprints(code))
+            if prints:
+                origin = f"{path.relative_to(course_root).as_posix()}:{body[0].lineno} ({node.name})"
+                found.append(SolutionBlock(origin, prints))
+    return found
+
+
 def _all_fingerprints(text: str) -> dict[tuple[str, ...], int]:
     """Every single line and every pair of neighbouring code lines in a file -> the first line's number."""
     lines = _code_lines(text)
@@ -107,13 +134,13 @@ def _all_fingerprints(text: str) -> dict[tuple[str, ...], int]:
 
 
 def find_leaks(release: Path, course_root: Path) -> list[str]:
-    """Places in ``release`` that hold a hidden test or a solution block's code.
+    """Places in ``release`` that hold a hidden test, a solution block's code or a hidden reference's.
 
     A file leaks a block when it holds at least half of the block's fingerprints: a whole idiom such
     as `optimizer.zero_grad()`, `loss.backward()`, `optimizer.step()` recurs in the kit's own code,
     while a copied solution brings most of its lines along.
     """
-    blocks = solution_blocks(course_root)
+    blocks = solution_blocks(course_root) + hidden_reference_blocks(course_root)
     problems = []
     for path in sorted(release.rglob("*")):
         if not path.is_file() or ".git" in path.parts:

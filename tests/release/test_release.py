@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -134,3 +135,36 @@ def test_release_refuses_to_overwrite_or_nest(tmp_path):
         release.build(REPO, tmp_path / "taken")
     with pytest.raises(release.ReleaseError, match="inside the course repository"):
         release.build(REPO, REPO / "student-release-here")
+
+
+# The references that compute q8's and q9's answers; they sit beside the hidden tests only.
+ANSWER_REFERENCES = {"inception_reference", "expected_filter_grid", "expected_feature_maps"}
+
+
+def test_no_function_computing_q8_or_q9_answers_is_in_the_release(student_repo):
+    blocks = release.hidden_reference_blocks(REPO)
+    names = {b.origin.rsplit("(", 1)[1].rstrip(")") for b in blocks}
+    assert ANSWER_REFERENCES <= names, f"the hidden references hold {sorted(names)}: the check would prove nothing"
+    defined = [
+        f"{p.relative_to(student_repo)}:{node.lineno} {node.name}"
+        for p in student_repo.rglob("*.py")
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in ANSWER_REFERENCES
+    ]
+    assert not defined, defined
+    # By content too, whatever the name: find_leaks looks for half of each reference's code lines.
+    assert release.find_leaks(student_repo, REPO) == []
+
+
+def test_leak_check_catches_a_hidden_reference_copied_into_the_kit(student_repo, tmp_path):
+    copy = tmp_path / "leaky"
+    shutil.copytree(student_repo, copy, ignore=shutil.ignore_patterns("*.so"))
+    source = (REPO / "solutions" / "q9" / "hidden" / "references.py").read_text()
+    tree = ast.parse(source)
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "expected_feature_maps")
+    renamed = ast.get_source_segment(source, node).replace("def expected_feature_maps", "def maps_for_the_test")
+    checks = copy / "gradekit" / "checks" / "q9.py"
+    checks.write_text(checks.read_text() + "\n\n" + renamed + "\n")
+    problems = release.find_leaks(copy, REPO)
+    assert len(problems) == 1 and problems[0].startswith("gradekit/checks/q9.py:"), problems
+    assert "solutions/q9/hidden/references.py" in problems[0] and "(expected_feature_maps)" in problems[0]
