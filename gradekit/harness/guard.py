@@ -1,14 +1,17 @@
 """Do-it-yourself tasks: catch calls of forbidden functions made by the student's code.
 
 A task lists what it forbids in tasks.toml (``forbid = ["@convolution", "gradekit.ops"]``).
-While one of its tests runs, three watchers look for those calls:
+While one of its tests runs, these watchers look for those calls:
 
 - a profile hook sees Python and C function calls (numpy, scipy, gradekit.ops), aliases included,
   because it compares the function objects themselves, not the names they were imported under;
 - a TorchFunctionMode sees torch's public functions (``F.conv2d``, also when nn.Conv2d calls it);
 - the profile hook also sees operator calls through ``torch.ops`` (``torch.ops.aten.convolution``,
-  ``torch.ops.gradekit.conv2d``) by looking at the operator that torch's Python op wrapper is running.
-  (A TorchDispatchMode would see every ATen call, but its first use costs seconds of imports.)
+  ``torch.ops.gradekit.conv2d``) by looking at the operator that torch's Python op wrapper is running;
+- a TorchDispatchMode sees every ATen operator a task forbids by name (``aten:convolution``),
+  whatever route reached the dispatcher: a private ``torch._C`` entry point, or a TorchScript
+  function, whose operators run in torch's own interpreter. Its first use in a process costs
+  about 2 s, so a grading worker's zygote enters it once before forking (``warm_operator_watch``).
 
 A call counts only when a frame of a submission file is on the stack, so the test's own
 reference computations are free to use anything. Violations are recorded and fail the test
@@ -70,6 +73,18 @@ PRESETS: dict[str, tuple[str, ...]] = {
         "aten:conv_transpose2d",
         "aten:_conv_depthwise2d",
         "aten:thnn_conv2d",
+        # Further doors to the same arithmetic, reachable from torch._C: a deny-list must name them all.
+        "aten:conv_tbc",
+        "aten:_convolution_mode",
+        "aten:conv_transpose1d",
+        "aten:conv_transpose3d",
+        "aten:slow_conv3d",
+        "aten:slow_conv_dilated3d",
+        "aten:slow_conv_transpose2d",
+        "aten:slow_conv_transpose3d",
+        "aten:conv_depthwise3d",
+        "aten:_nnpack_spatial_convolution",
+        "aten:miopen_convolution",
     ),
     "pooling": (
         "torch.nn.functional.max_pool1d",
@@ -314,6 +329,7 @@ class Guard:
         self.forbidden = ForbiddenSet.resolve(tuple(specs))
         self.violations: list[str] = []
         self.modes = []  # torch function modes entered by __enter__ (the tamper check looks for them)
+        self.dispatch_modes = []  # and the dispatch mode over ATen operators
         self._old_profile = None
 
     # -- recording ------------------------------------------------------------------------------
@@ -379,6 +395,28 @@ class Guard:
 
         return [FunctionWatch()]
 
+    def _operator_modes(self):
+        """A TorchDispatchMode over every ATen call the task forbids by operator: it sees the calls
+        that reach the dispatcher by any route (torch.ops, torch._C entry points, TorchScript), which
+        the profile hook and the function mode see only when they pass through Python."""
+        torch = sys.modules.get("torch")
+        if torch is None or not (self.forbidden.ops or self.forbidden.namespaces):
+            return []
+        from torch.utils._python_dispatch import TorchDispatchMode
+
+        guard = self
+
+        class OperatorWatch(TorchDispatchMode):
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+                name = guard._op_name(func)
+                if name is not None:
+                    msg = guard._record(name, sys._getframe(1))
+                    if msg:
+                        raise ForbiddenCallError(msg)
+                return func(*args, **(kwargs or {}))
+
+        return [OperatorWatch()]
+
     def __enter__(self) -> "Guard":
         global _TORCH_OP_CALLS
         if not _TORCH_OP_CALLS:
@@ -387,13 +425,30 @@ class Guard:
         sys.setprofile(self._profile)
         threading.setprofile(self._profile)
         self.modes = self._torch_modes()
-        for mode in self.modes:
+        self.dispatch_modes = self._operator_modes()
+        for mode in self.modes + self.dispatch_modes:
             mode.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        for mode in reversed(self.modes):
+        for mode in reversed(self.modes + self.dispatch_modes):
             mode.__exit__(None, None, None)
-        self.modes = []
+        self.modes, self.dispatch_modes = [], []
         threading.setprofile(None)
         sys.setprofile(self._old_profile)
+
+
+def warm_operator_watch() -> None:
+    """Enter a TorchDispatchMode once, on a tiny operation: its first use imports and sets up
+    seconds' worth of torch machinery, which processes forked afterwards then share."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class Nothing(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            return func(*args, **(kwargs or {}))
+
+    with Nothing():
+        torch.zeros(1).add_(1)

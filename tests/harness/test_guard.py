@@ -36,8 +36,27 @@ SOLUTION = "def add(a, b):\n    return a + b\n\n"
             "    except Exception:\n        pass\n",
             "torch.nn.functional.conv2d",
         ),
+        (
+            "    import torch\n    torch._C._nn.slow_conv_dilated2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1), (1, 1))\n",
+            "torch.ops.aten.slow_conv_dilated2d",
+        ),
+        (
+            "    import torch\n    x = torch.ones(4, 1, 1)\n    torch.conv_tbc(x, torch.ones(2, 1, 1), torch.zeros(1), 0)\n",
+            "torch.ops.aten.conv_tbc",
+        ),
     ],
-    ids=["scipy", "scipy-alias", "numpy", "torch-F", "torch-alias", "nn.Module", "torch.ops", "caught"],
+    ids=[
+        "scipy",
+        "scipy-alias",
+        "numpy",
+        "torch-F",
+        "torch-alias",
+        "nn.Module",
+        "torch.ops",
+        "caught",
+        "torch._C",
+        "conv_tbc",
+    ],
 )
 def test_forbidden_call_fails_the_task(course, body, name):
     scale = "import numpy as np\n\ndef scale(x, k):\n" + body + "    return np.asarray(x, dtype=float) * k\n"

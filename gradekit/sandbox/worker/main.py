@@ -75,8 +75,9 @@ def _preload(modules: list[str], forbid: list[list[str]]) -> None:
     if forbid:
         from gradekit.harness import guard
 
-        for specs in forbid:
-            guard.ForbiddenSet.resolve(tuple(specs))
+        resolved = [guard.ForbiddenSet.resolve(tuple(specs)) for specs in forbid]
+        if any(f.ops or f.namespaces for f in resolved):
+            guard.warm_operator_watch()  # once here, not once per forked task worker
 
 
 class Zygote:

@@ -25,8 +25,8 @@ try to switch the guard off. This adds three things around each guarded call:
 
 What it cannot catch: a forbidden torch function called by its Python name in such a thread is
 seen by the profile hook but not by the torch function mode (its stack is per thread), a function
-compiled with TorchScript (its operators run in torch's interpreter, which neither hook sees), a
-second copy of a library loaded under another module name (new function objects), and edits of the
+compiled with TorchScript calling an operator the task forbids by its Python name only (the
+dispatch mode sees operators named ``aten:...``), a second copy of a library loaded under another module name (new function objects), and edits of the
 guard's Python objects made without any audited operation (for instance through a reference kept
 from before the call). Grading is
 still safe from such code changing its score by other means: the verdict is computed in the parent.
@@ -262,6 +262,7 @@ class GuardedCall:
         self._before = _snapshot()  # after __enter__, which sets some of the guard's globals itself
         self._profile = sys.getprofile()
         self._modes = list(self.guard.modes)
+        self._dispatch_modes = list(self.guard.dispatch_modes)
         for problem in _pinned_problems():  # done while no guarded call ran (at import, say)
             self.report(f"{self.task_id} must not tamper with the do-it-yourself checks ({problem})")
         WATCH.armed = self._armed
@@ -274,6 +275,8 @@ class GuardedCall:
             problems.append("the profile hook was replaced")
         if self._modes and not _modes_in_place(self._modes):
             problems.append("the torch function mode was removed")
+        if self._dispatch_modes and not _dispatch_modes_in_place(self._dispatch_modes):
+            problems.append("the torch dispatch mode was removed")
         problems += [f"{name} was replaced" for name in _changed(self._before)]
         problems += [p for p in _pinned_problems() if p not in problems]
         self._armed.allow = True
@@ -292,6 +295,16 @@ def _modes_in_place(modes) -> bool:
         from torch.overrides import _get_current_function_mode_stack
 
         stack = _get_current_function_mode_stack()
+    except Exception:  # noqa: BLE001 - a torch without this helper: nothing to compare
+        return True
+    return all(any(m is s for s in stack) for m in modes)
+
+
+def _dispatch_modes_in_place(modes) -> bool:
+    try:
+        from torch.utils._python_dispatch import _get_current_dispatch_mode_stack
+
+        stack = _get_current_dispatch_mode_stack()
     except Exception:  # noqa: BLE001 - a torch without this helper: nothing to compare
         return True
     return all(any(m is s for s in stack) for m in modes)
