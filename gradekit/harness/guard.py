@@ -85,6 +85,11 @@ PRESETS: dict[str, tuple[str, ...]] = {
         "aten:conv_depthwise3d",
         "aten:_nnpack_spatial_convolution",
         "aten:miopen_convolution",
+        # The C entry points under scipy's public filters: called directly, they skip the names above.
+        "scipy.ndimage._nd_image.correlate",
+        "scipy.ndimage._nd_image.correlate1d",
+        "scipy.signal._sigtools._convolve2d",
+        "scipy.signal._sigtools._correlateND",
     ),
     "pooling": (
         "torch.nn.functional.max_pool1d",
@@ -109,6 +114,9 @@ PRESETS: dict[str, tuple[str, ...]] = {
         "scipy.ndimage.maximum_filter",
         "scipy.ndimage.minimum_filter",
         "scipy.ndimage.uniform_filter",
+        "scipy.ndimage._nd_image.min_or_max_filter",
+        "scipy.ndimage._nd_image.min_or_max_filter1d",
+        "scipy.ndimage._nd_image.uniform_filter1d",
         "skimage.measure.block_reduce",
         "aten:max_pool2d",
         "aten:max_pool2d_with_indices",
