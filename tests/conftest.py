@@ -8,6 +8,13 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
+def pytest_configure(config):
+    # The kit's own suite lists its slowest tests, so CI can be kept inside its time; a question's
+    # scoreboard (pytest assignments/qN) is not touched by this file.
+    if config.option.durations is None:
+        config.option.durations = 25
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium per test module that renders pages: Debian's `chromium`, driven by
