@@ -102,6 +102,8 @@ def _float(op: str, name: str, value) -> float:
 
 def _pair(op: str, name: str, value) -> tuple[int, int]:
     """An int or a pair of ints, as torch accepts them, as a pair."""
+    if type(value) is int:  # the common case first: it is on every call's fixed cost
+        return value, value
     if isinstance(value, (tuple, list)) and len(value) == 2:
         try:
             return _int(op, name, value[0]), _int(op, name, value[1])

@@ -5,10 +5,7 @@ gradekit_ms (> 1: gradekit is faster), for the forward pass and for forward + ba
 Times are medians of repeated calls after a warm-up call; CUDA work is synchronized around each
 call. Each row also reports the largest difference between the two outputs, so a fast wrong
 kernel cannot pass unnoticed.
-
-Shapes: AlexNet at 227x227 (the 2012 paper's layers and channel counts 96-256-384-384-256, as
-one tower, i.e. groups=1), batch 16 on CPU and 128 on GPU; VGG16's 3x3 convolutions at 224x224,
-batch 4 on CPU and 32 on GPU; LeNet-5 at 32x32, batch 128.
+The shapes and goals are in bench_cases.py.
 """
 
 from __future__ import annotations
@@ -25,20 +22,9 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from gradekit.ops.bench_cases import Case, cases_for
+
 OPS = ("conv2d", "max_pool2d", "avg_pool2d", "min_pool2d", "lrn")
-
-
-@dataclass
-class Case:
-    op: str
-    layer: str
-    shape: tuple  # input (N, C, H, W)
-    args: dict  # hyper-parameters, as the public gradekit.ops function takes them
-    goal_fwd: float | None = None  # ratio the kernel should reach, None where none is set
-    goal_fwdbwd: float | None = None
-    channels_last: bool = False
-    quick: bool = False  # part of the --quick smoke run
-    weight: tuple | None = None  # conv2d: (C_out, C_in, kH, kW)
 
 
 @dataclass
@@ -56,114 +42,6 @@ class Row:
     max_abs_diff: float
     repeats: int = field(default=0)
     limit: str = field(default="")  # memory-bound rows: gradekit ms / copy ms; conv: GFLOP/s vs peak
-
-
-def _conv_cases(batch_alexnet: int, batch_vgg: int) -> list[Case]:
-    cases = []
-    alexnet = [  # name, C_in, size, C_out, kernel, stride, padding
-        ("conv1", 3, 227, 96, 11, 4, 0),
-        ("conv2", 96, 27, 256, 5, 1, 2),
-        ("conv3", 256, 13, 384, 3, 1, 1),
-        ("conv4", 384, 13, 384, 3, 1, 1),
-        ("conv5", 384, 13, 256, 3, 1, 1),
-    ]
-    for name, c, size, o, k, s, p in alexnet:
-        first = name == "conv1"
-        cases.append(
-            Case(
-                "conv2d",
-                f"alexnet.{name}",
-                (batch_alexnet, c, size, size),
-                {"stride": s, "padding": p},
-                goal_fwd=1.0 if first else 0.8,
-                goal_fwdbwd=None if first else 0.5,
-                weight=(o, c, k, k),
-            )
-        )
-    vgg = [
-        ("conv1_1", 3, 224, 64),
-        ("conv1_2", 64, 224, 64),
-        ("conv2_1", 64, 112, 128),
-        ("conv2_2", 128, 112, 128),
-        ("conv3_1", 128, 56, 256),
-        ("conv3_2", 256, 56, 256),
-        ("conv4_1", 256, 28, 512),
-        ("conv4_2", 512, 28, 512),
-        ("conv5_1", 512, 14, 512),
-    ]
-    for name, c, size, o in vgg:
-        cases.append(
-            Case(
-                "conv2d",
-                f"vgg16.{name}",
-                (batch_vgg, c, size, size),
-                {"stride": 1, "padding": 1},
-                goal_fwd=0.8,
-                weight=(o, c, 3, 3),
-            )
-        )
-    lenet = [("conv1", 1, 32, 6), ("conv2", 6, 14, 16), ("conv3", 16, 5, 120)]
-    for name, c, size, o in lenet:
-        cases.append(
-            Case(
-                "conv2d",
-                f"lenet5.{name}",
-                (128, c, size, size),
-                {},
-                goal_fwd=1.0,
-                weight=(o, c, 5, 5),
-                quick=name == "conv2",
-            )
-        )
-    return cases
-
-
-def _pool_cases(batch: int) -> list[Case]:
-    alexnet = [("pool1", (batch, 96, 55, 55)), ("pool2", (batch, 256, 27, 27)), ("pool5", (batch, 256, 13, 13))]
-    cases = []
-    for op in ("max_pool2d", "avg_pool2d", "min_pool2d"):
-        for name, shape in alexnet:
-            first = name == "pool1"
-            cases.append(
-                Case(
-                    op,
-                    f"alexnet.{name}",
-                    shape,
-                    {"kernel_size": 3, "stride": 2},
-                    goal_fwd=5.0 if first else None,
-                    quick=name == "pool5",
-                )
-            )
-            if op != "min_pool2d" and first:  # torch has no min pool, and so no channels_last one
-                cases.append(
-                    Case(
-                        op, f"alexnet.{name}", shape, {"kernel_size": 3, "stride": 2}, goal_fwd=1.0, channels_last=True
-                    )
-                )
-    for name, shape in [("pool1", (128, 6, 28, 28)), ("pool2", (128, 16, 10, 10))]:
-        cases.append(Case("avg_pool2d", f"lenet5.{name}", shape, {"kernel_size": 2, "stride": 2}))
-    return cases
-
-
-def _lrn_cases(batch: int) -> list[Case]:
-    # Caffe/torch's convention so that both sides compute the same numbers; the 'alexnet'
-    # convention differs only in alpha's scale, not in the work.
-    args = {"size": 5, "alpha": 1e-4, "beta": 0.75, "k": 2.0, "convention": "torch"}
-    return [
-        Case("lrn", "alexnet.norm1", (batch, 96, 55, 55), args, goal_fwd=30.0, goal_fwdbwd=30.0),
-        Case("lrn", "alexnet.norm2", (batch, 256, 27, 27), args, goal_fwd=30.0, goal_fwdbwd=30.0, quick=True),
-        # beta outside the sqrt fast paths (0.5, 0.75, 1) takes std::pow: shown for honesty.
-        Case("lrn", "alexnet.norm1 beta=0.7", (batch, 96, 55, 55), {**args, "beta": 0.7}),
-    ]
-
-
-def cases_for(device: str) -> list[Case]:
-    gpu = device == "cuda"
-    return (
-        _conv_cases(128 if gpu else 16, 32 if gpu else 4)
-        + _pool_cases(128 if gpu else 16)
-        + _lrn_cases(128 if gpu else 16)
-    )
 
 
 def _functions(case: Case) -> tuple[Callable, Callable]:
@@ -273,6 +151,14 @@ def peak_gflops() -> tuple[float, str]:
     return peak, how
 
 
+def _loop(fn: Callable[[], object], calls: int) -> Callable[[], None]:
+    def many():
+        for _ in range(calls):
+            fn()
+
+    return many
+
+
 def _run_case(case: Case, device: str, repeats: int, budget_s: float) -> list[Row]:
     ref, mine = _functions(case)
     rows = []
@@ -296,10 +182,18 @@ def _run_case(case: Case, device: str, repeats: int, budget_s: float) -> list[Ro
             def timed(fn, inputs=inputs):
                 return lambda: fn(*inputs)
 
-        t_ms, g_ms, n = _median_ms(timed(ref), timed(mine), device, repeats, budget_s)
+        if case.calls > 1:  # per-call rows: each sample is a loop of calls, reported per call
+            t_ms, g_ms, n = _median_ms(
+                _loop(timed(ref), case.calls), _loop(timed(mine), case.calls), device, repeats, budget_s
+            )
+            t_ms, g_ms = t_ms / case.calls, g_ms / case.calls
+        else:
+            t_ms, g_ms, n = _median_ms(timed(ref), timed(mine), device, repeats, budget_s)
         goal = case.goal_fwdbwd if backward else case.goal_fwd
         ratio = t_ms / g_ms
-        if case.op == "conv2d":
+        if case.calls > 1:
+            limit = f"per call, {case.calls} calls a sample"
+        elif case.op == "conv2d":
             o, c, kh, kw = case.weight
             with torch.no_grad():
                 outputs = ref(*inputs).numel()

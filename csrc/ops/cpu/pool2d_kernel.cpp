@@ -2,7 +2,8 @@
 //
 // NCHW: threads split the N*C planes; in a plane, each output row first reduces its window's
 // input rows into one row, then sweeps the kernel columns over it, so the innermost loops walk
-// contiguous memory and the compiler vectorizes them (stride 1 and 2 are compiled as constants).
+// contiguous memory and the compiler vectorizes them (stride 1 and 2 are compiled as constants;
+// float rows of stride 2 use pool2d_avx2.h on AVX2 CPUs).
 // NHWC (channels_last): threads split the output rows; the innermost loop runs over channels,
 // which are contiguous. Backward of max/min recomputes each window's pick from x.
 #include <ATen/Dispatch.h>
@@ -11,23 +12,19 @@
 #include <ATen/ops/empty.h>
 #include <torch/library.h>
 
+#include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "../checks.h"
 #include "../pool2d.h"
 #include "../pool_reducers.h"
 #include "loops.h"
+#include "pool2d_avx2.h"
 
 namespace gradekit::cpu {
 
 namespace {
-
-// Threads get at least this many window reads each: smaller inputs are not worth the fork.
-constexpr int64_t kMinWorkPerThread = 1 << 15;
-
-int64_t grain(int64_t work_per_unit) {
-  return std::max<int64_t>(1, kMinWorkPerThread / std::max<int64_t>(1, work_per_unit));
-}
 
 // The kernel rows [lo, hi) of a window starting at input row `start` that fall inside the input.
 ValidRange kernel_rows(int64_t start, int64_t kernel, int64_t size) {
@@ -38,7 +35,8 @@ ValidRange kernel_rows(int64_t start, int64_t kernel, int64_t size) {
 // `column` (contiguous loads), then each output reduces kernel_w entries of `column`.
 // kNumbers: the plane holds no NaN, so max/min can use the plain instruction.
 template <typename R, typename T, int SW, bool kNumbers>
-inline void pool_plane_nchw(const T* in, T* o, const Pool2dShape& s, T divisor, T* column) {
+__attribute__((always_inline)) inline void pool_plane_nchw(const T* in, T* o, const Pool2dShape& s,
+                                                        T divisor, T* column) {
   auto combine = [](T a, T v) { return kNumbers ? R::combine_numbers(a, v) : R::combine(a, v); };
   const int64_t sw = SW > 0 ? SW : s.stride_w;
   for (int64_t oh = 0; oh < s.out_h; ++oh, o += s.out_w) {
@@ -62,7 +60,7 @@ inline void pool_plane_nchw(const T* in, T* o, const Pool2dShape& s, T divisor, 
 }
 
 template <typename T>
-inline bool contains_nan(const T* v, int64_t n) {
+__attribute__((always_inline)) inline bool contains_nan(const T* v, int64_t n) {
   int nan = 0;  // an int, not a bool: GCC vectorizes an int OR-reduction
 #pragma omp simd reduction(| : nan)
   for (int64_t i = 0; i < n; ++i) nan |= v[i] != v[i];
@@ -94,11 +92,18 @@ GRADEKIT_CPU_CLONES void pool_planes_nchw(const T* x, T* y, const Pool2dShape& s
   for (int64_t p = p0; p < p1; ++p) {
     const T* in = x + p * in_plane;
     T* out = y + p * out_plane;
-    if (R::kPicks && contains_nan(in, in_plane)) {
-      pool_plane_nchw<R, T, SW, false>(in, out, s, divisor, column);
-    } else {
-      pool_plane_nchw<R, T, SW, true>(in, out, s, divisor, column);
+    const bool numbers = !(R::kPicks && contains_nan(in, in_plane));
+#ifdef GRADEKIT_POOL_AVX2
+    if constexpr (SW == 2 && std::is_same_v<T, float>) {
+      if (avx2::available()) {
+        numbers ? avx2::pool_plane_sw2<R, true>(in, out, s, divisor)
+                : avx2::pool_plane_sw2<R, false>(in, out, s, divisor);
+        continue;
+      }
     }
+#endif
+    numbers ? pool_plane_nchw<R, T, SW, true>(in, out, s, divisor, column)
+            : pool_plane_nchw<R, T, SW, false>(in, out, s, divisor, column);
   }
 }
 
@@ -175,6 +180,37 @@ GRADEKIT_CPU_CLONES void argext_backward_nhwc(const T* x, const T* g, T* gx, con
   }
 }
 
+// Gradient of max/min pool for NCHW planes [p0, p1). Each plane of gx is zeroed just before
+// its gradients are added, while it is in cache, instead of in a pass of its own over memory.
+template <typename R, typename T>
+GRADEKIT_CPU_CLONES void argext_backward_planes(const T* x, const T* g, T* gx,
+                                                const Pool2dShape& s, int64_t p0, int64_t p1) {
+  const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
+  for (int64_t p = p0; p < p1; ++p) {
+    const T* in = x + p * in_plane;
+    T* gxp = gx + p * in_plane;
+    std::fill(gxp, gxp + in_plane, T(0));
+    for (int64_t oh = 0; oh < s.out_h; ++oh) {
+      const T* go = g + p * out_plane + oh * s.out_w;
+      int64_t a = 0, done = 0;  // outputs [a, done) were handled by the vector row
+#ifdef GRADEKIT_POOL_AVX2
+      if constexpr (std::is_same_v<T, float>) {
+        if (s.stride_w == 2 && avx2::available()) {
+          const int64_t ih0 = oh * s.stride_h - s.pad_h;
+          const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
+          a = valid_range(-s.pad_w, 2, s.in_w, s.out_w).lo;
+          const int64_t b = std::max(a, valid_range(s.kernel_w - 1 - s.pad_w, 2, s.in_w, s.out_w).hi);
+          done = avx2::pick_row_sw2<R>(in, go, gxp, s.in_w, ih0, kr.lo, kr.hi, a, b, s.kernel_w,
+                                       s.pad_w);
+        }
+      }
+#endif
+      for (int64_t ow = 0; ow < a; ++ow) gxp[window_pick<R>(in, s, oh, ow)] += go[ow];
+      for (int64_t ow = done; ow < s.out_w; ++ow) gxp[window_pick<R>(in, s, oh, ow)] += go[ow];
+    }
+  }
+}
+
 // Gradient of max/min pool: each output's gradient goes to its window's pick. Threads split
 // the planes (NCHW) or the images (NHWC), so no two threads add to the same input pixel.
 template <typename R, typename T>
@@ -185,29 +221,20 @@ void argext_backward(const at::Tensor& x, const at::Tensor& g, at::Tensor& gx,
   T* gxp = gx.data_ptr<T>();
   const int64_t work = s.out_h * s.out_w * s.kernel_h * s.kernel_w;
   if (channels_last) {
-    at::parallel_for(0, s.batch, grain(work * s.channels), [&](int64_t n0, int64_t n1) {
+    parallel_for_work(0, s.batch, work * s.channels, [&](int64_t n0, int64_t n1) {
       std::vector<T> best(s.channels);
       std::vector<int64_t> pick(s.channels);
       argext_backward_nhwc<R, T>(xp, gp, gxp, s, n0, n1, best.data(), pick.data());
     });
     return;
   }
-  const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
-  at::parallel_for(0, s.planes(), grain(work), [&](int64_t p0, int64_t p1) {
-    for (int64_t p = p0; p < p1; ++p) {
-      for (int64_t oh = 0; oh < s.out_h; ++oh) {
-        for (int64_t ow = 0; ow < s.out_w; ++ow) {
-          const int64_t pick = window_pick<R>(xp + p * in_plane, s, oh, ow);
-          gxp[p * in_plane + pick] += gp[p * out_plane + oh * s.out_w + ow];
-        }
-      }
-    }
+  parallel_for_work(0, s.planes(), work, [&](int64_t p0, int64_t p1) {
+    argext_backward_planes<R, T>(xp, gp, gxp, s, p0, p1);
   });
 }
 
 // Adds each output's gradient over the window size to every window pixel inside the input, for
-// images [n0, n1) of an NHWC tensor (lanes = channels, contiguous) or planes [n0, n1) of an
-// NCHW one (lanes = 1).
+// images [n0, n1) of an NHWC tensor (lanes = channels, contiguous).
 template <typename T>
 GRADEKIT_CPU_CLONES void avg_backward_images(const T* g, T* gx, const Pool2dShape& s, int64_t n0,
                                              int64_t n1, int64_t lanes, T divisor) {
@@ -226,6 +253,35 @@ GRADEKIT_CPU_CLONES void avg_backward_images(const T* g, T* gx, const Pool2dShap
   }
 }
 
+// The same for NCHW planes [p0, p1), a row at a time: the output row's gradients are first
+// spread over one input-width row `spread` (what each input column receives), which is then
+// added to each of the window's input rows with contiguous, vectorized adds. gx's plane is
+// zeroed just before, while in cache.
+template <typename T>
+GRADEKIT_CPU_CLONES void avg_backward_planes(const T* g, T* gx, const Pool2dShape& s, int64_t p0,
+                                             int64_t p1, T divisor, T* spread) {
+  const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
+  for (int64_t p = p0; p < p1; ++p) {
+    T* gxp = gx + p * in_plane;
+    std::fill(gxp, gxp + in_plane, T(0));
+    for (int64_t oh = 0; oh < s.out_h; ++oh) {
+      const T* go = g + p * out_plane + oh * s.out_w;
+      std::fill(spread, spread + s.in_w, T(0));
+      for (int64_t kj = 0; kj < s.kernel_w; ++kj) {
+        const int64_t off = kj - s.pad_w;
+        const auto r = valid_range(off, s.stride_w, s.in_w, s.out_w);
+        for (int64_t ow = r.lo; ow < r.hi; ++ow) spread[ow * s.stride_w + off] += go[ow] / divisor;
+      }
+      const int64_t ih0 = oh * s.stride_h - s.pad_h;
+      const auto kr = kernel_rows(ih0, s.kernel_h, s.in_h);
+      for (int64_t ki = kr.lo; ki < kr.hi; ++ki) {
+        T* row = gxp + (ih0 + ki) * s.in_w;
+        for (int64_t iw = 0; iw < s.in_w; ++iw) row[iw] += spread[iw];
+      }
+    }
+  }
+}
+
 // Gradient of avg pool: each output's gradient, divided by the window size, goes to every
 // window pixel inside the input. Threads split planes (NCHW) or images (NHWC).
 template <typename T>
@@ -234,11 +290,15 @@ void avg_backward(const at::Tensor& g, at::Tensor& gx, const Pool2dShape& s, boo
   T* gxp = gx.data_ptr<T>();
   const T divisor = static_cast<T>(s.kernel_h * s.kernel_w);
   const int64_t work = s.out_h * s.out_w * s.kernel_h * s.kernel_w;
-  // An NCHW plane is an image of one channel.
-  const int64_t units = channels_last ? s.batch : s.planes();
-  const int64_t lanes = channels_last ? s.channels : 1;
-  at::parallel_for(0, units, grain(work * lanes), [&](int64_t u0, int64_t u1) {
-    avg_backward_images<T>(gp, gxp, s, u0, u1, lanes, divisor);
+  if (channels_last) {
+    parallel_for_work(0, s.batch, work * s.channels, [&](int64_t n0, int64_t n1) {
+      avg_backward_images<T>(gp, gxp, s, n0, n1, s.channels, divisor);
+    });
+    return;
+  }
+  parallel_for_work(0, s.planes(), work + s.in_h * s.in_w, [&](int64_t p0, int64_t p1) {
+    std::vector<T> spread(s.in_w);
+    avg_backward_planes<T>(gp, gxp, s, p0, p1, divisor, spread.data());
   });
 }
 
@@ -250,11 +310,11 @@ void pool_forward(const at::Tensor& x, at::Tensor& y, const Pool2dShape& s, bool
   const T divisor = R::kPicks ? T(1) : static_cast<T>(s.kernel_h * s.kernel_w);
   const int64_t window = s.kernel_h * s.kernel_w;
   if (channels_last) {
-    at::parallel_for(0, s.batch * s.out_h, grain(s.out_w * s.channels * window),
+    parallel_for_work(0, s.batch * s.out_h, s.out_w * s.channels * window,
                      [&](int64_t r0, int64_t r1) { pool_rows_nhwc<R, T>(xp, yp, s, r0, r1, divisor); });
     return;
   }
-  at::parallel_for(0, s.planes(), grain(s.out_h * s.out_w * window), [&](int64_t p0, int64_t p1) {
+  parallel_for_work(0, s.planes(), s.out_h * s.out_w * window, [&](int64_t p0, int64_t p1) {
     std::vector<T> column(s.in_w);
     switch (s.stride_w) {
       case 1: pool_planes_nchw<R, T, 1>(xp, yp, s, p0, p1, divisor, column.data()); break;
@@ -288,10 +348,13 @@ at::Tensor argext_pool2d_backward_kernel(const at::Tensor& grad_out, const at::T
   const auto format = working_memory_format(x_in);
   const auto x = x_in.contiguous(format);
   const auto g = grad_out.contiguous(format);
-  // at::zeros ignores the memory format of its options; at::empty honours it.
-  auto gx = at::empty(x.sizes(), x.options().memory_format(format)).zero_();
+  // at::zeros ignores the memory format of its options; at::empty honours it. The NCHW kernels
+  // zero their own planes.
+  const bool channels_last = format == at::MemoryFormat::ChannelsLast;
+  auto gx = at::empty(x.sizes(), x.options().memory_format(format));
+  if (channels_last) gx.zero_();
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "pool2d_backward", [&] {
-    argext_backward<R, scalar_t>(x, g, gx, s, format == at::MemoryFormat::ChannelsLast);
+    argext_backward<R, scalar_t>(x, g, gx, s, channels_last);
   });
   return gx;
 }
@@ -304,9 +367,11 @@ at::Tensor avg_pool2d_backward_kernel(const at::Tensor& grad_out, int64_t height
   const int64_t x_sizes[] = {s.batch, s.channels, s.in_h, s.in_w};
   const auto format = working_memory_format(grad_out);
   const auto g = grad_out.contiguous(format);
-  auto gx = at::empty(x_sizes, g.options().memory_format(format)).zero_();
+  const bool channels_last = format == at::MemoryFormat::ChannelsLast;
+  auto gx = at::empty(x_sizes, g.options().memory_format(format));
+  if (channels_last) gx.zero_();  // the NCHW kernel zeroes its own planes
   AT_DISPATCH_FLOATING_TYPES(g.scalar_type(), "avg_pool2d_backward", [&] {
-    avg_backward<scalar_t>(g, gx, s, format == at::MemoryFormat::ChannelsLast);
+    avg_backward<scalar_t>(g, gx, s, channels_last);
   });
   return gx;
 }
