@@ -300,11 +300,13 @@ class Guard:
         return self
 
     def __exit__(self, *exc) -> None:
-        for mode in reversed(self.modes + self.dispatch_modes):
-            mode.__exit__(None, None, None)
-        self.modes, self.dispatch_modes = [], []
-        threading.setprofile(None)
-        sys.setprofile(self._old_profile)
+        try:
+            for mode in reversed(self.modes + self.dispatch_modes):
+                mode.__exit__(None, None, None)
+        finally:  # a mode the watched code took off its stack may raise here: the hooks still go
+            self.modes, self.dispatch_modes = [], []
+            threading.setprofile(None)
+            sys.setprofile(self._old_profile)
 
 
 def warm_operator_watch() -> None:

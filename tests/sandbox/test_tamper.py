@@ -84,3 +84,22 @@ def test_a_library_loading_its_native_parts_does_not_count_but_the_submission_lo
 def test_nothing_counts_without_a_submission_frame(student):
     _, work = library("helper", "helper")
     assert not tamper.caused_by_submission("subprocess.Popen", work())
+
+
+@pytest.mark.parametrize("kind", ["function", "dispatch"])
+def test_a_torch_mode_taken_off_its_stack_is_reported(kind):
+    """The guard's torch function mode and its ATen dispatch mode are looked for after the call."""
+    import torch
+
+    notes = []
+    call = tamper.GuardedCall("q2.1", ("@convolution",), notes.append)
+    call.__enter__()
+    from torch.utils import _python_dispatch
+
+    popped = torch._C._pop_torch_function_stack() if kind == "function" else _python_dispatch._pop_mode()
+    try:
+        call.__exit__(None, None, None)
+    except Exception:  # noqa: BLE001 - the guard's own exit finds its mode gone as well
+        pass
+    assert popped is not None
+    assert any(f"the torch {kind} mode was removed" in v for v in call.violations), call.violations

@@ -273,38 +273,34 @@ class GuardedCall:
         problems = []
         if sys.getprofile() is not self._profile:
             problems.append("the profile hook was replaced")
-        if self._modes and not _modes_in_place(self._modes):
+        if self._modes and not _modes_in_place(self._modes, "function"):
             problems.append("the torch function mode was removed")
-        if self._dispatch_modes and not _dispatch_modes_in_place(self._dispatch_modes):
+        if self._dispatch_modes and not _modes_in_place(self._dispatch_modes, "dispatch"):
             problems.append("the torch dispatch mode was removed")
         problems += [f"{name} was replaced" for name in _changed(self._before)]
         problems += [p for p in _pinned_problems() if p not in problems]
+        # Reported before the guard is taken down: leaving a mode that is no longer on its stack
+        # can raise, and the verdict must not depend on that.
+        for p in problems:
+            self.report(f"{self.task_id} must not tamper with the do-it-yourself checks ({p})")
         self._armed.allow = True
         try:
             self.guard.__exit__(None, None, None)
         finally:
             self._armed.allow = False
-        for p in problems:
-            self.report(f"{self.task_id} must not tamper with the do-it-yourself checks ({p})")
-        for v in self.guard.violations:
-            self.report(v)
+            for v in self.guard.violations:
+                self.report(v)
 
 
-def _modes_in_place(modes) -> bool:
+def _modes_in_place(modes, stack_of: str) -> bool:
+    """Whether every mode in ``modes`` is still on torch's mode stack of that kind
+    ('function': TorchFunctionMode, 'dispatch': TorchDispatchMode)."""
     try:
-        from torch.overrides import _get_current_function_mode_stack
-
-        stack = _get_current_function_mode_stack()
-    except Exception:  # noqa: BLE001 - a torch without this helper: nothing to compare
-        return True
-    return all(any(m is s for s in stack) for m in modes)
-
-
-def _dispatch_modes_in_place(modes) -> bool:
-    try:
-        from torch.utils._python_dispatch import _get_current_dispatch_mode_stack
-
-        stack = _get_current_dispatch_mode_stack()
+        if stack_of == "function":
+            from torch.overrides import _get_current_function_mode_stack as current
+        else:
+            from torch.utils._python_dispatch import _get_current_dispatch_mode_stack as current
+        stack = current()
     except Exception:  # noqa: BLE001 - a torch without this helper: nothing to compare
         return True
     return all(any(m is s for s in stack) for m in modes)
