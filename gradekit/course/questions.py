@@ -85,6 +85,7 @@ class Question:
     extra_credit: bool = False
     timeout: float | None = None
     modules: tuple[str, ...] = field(default=())
+    needs_gpu: bool = False  # its tests need CUDA: on a cluster it goes to workers with a GPU resource
 
     @property
     def points(self) -> float:
@@ -182,7 +183,14 @@ def parse_task_table(path: Path) -> Question:
         extra_credit=extra,
         timeout=float(data["timeout"]) if "timeout" in data else None,
         modules=tuple(data.get("modules", ())),
+        needs_gpu=_needs_gpu(path, data),
     )
+
+
+def _needs_gpu(path: Path, data: dict) -> bool:
+    value = data.get("needs_gpu", False)
+    _require(isinstance(value, bool), path, f"needs_gpu must be true or false, got {value!r}")
+    return value
 
 
 @lru_cache(maxsize=None)

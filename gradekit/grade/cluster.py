@@ -23,6 +23,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from gradekit.course.questions import load_question, question_folders
 from gradekit.grade import staging
 
 CONNECT_SECONDS = 10.0  # an unreachable scheduler is an error after this long, not a hang
@@ -109,9 +110,18 @@ def connect(address: str):
         raise ClusterError(f"no Dask scheduler answers at {address} within {CONNECT_SECONDS:g} s ({exc})") from None
 
 
-def grade_on_cluster(address: str, subs, keys: dict, questions, timeout, seconds: float, done) -> None:
-    """Submit every submission in ``subs`` to the cluster; call ``done(sub, reply or error text)``
-    as each finishes, in the order they finish."""
+def resources_for(course: Path, questions) -> dict | None:
+    """Dask resources a submission's grading needs: {'GPU': 1} when a question asked for (every
+    question when ``questions`` is None) says ``needs_gpu = true`` in its tasks.toml, so that only
+    workers started with ``--resources GPU=1`` take it; None otherwise (any worker)."""
+    folders = question_folders(course / "assignments")
+    asked = [f for f in folders if questions is None or f.name in questions]
+    return {"GPU": 1} if any(load_question(f).needs_gpu for f in asked) else None
+
+
+def grade_on_cluster(address: str, subs, keys: dict, questions, timeout, seconds: float, done, resources=None) -> None:
+    """Submit every submission in ``subs`` to the cluster (each needing ``resources``, see
+    resources_for); call ``done(sub, reply or error text)`` as each finishes, in the order they finish."""
     from distributed import as_completed
 
     client = connect(address)
@@ -132,6 +142,7 @@ def grade_on_cluster(address: str, subs, keys: dict, questions, timeout, seconds
                 seconds,
                 key=f"gradekit-grade-{sub.student}-{keys[sub.student]['digest'][:16]}",
                 pure=False,
+                resources=resources,
             )
             futures[future] = sub
         for future in as_completed(list(futures), loop=client.loop):

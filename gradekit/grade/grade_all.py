@@ -325,6 +325,7 @@ def grade_all(
                 timeout,
                 GRADE_SECONDS,
                 lambda sub, reply: finished(sub, _store_reply(sub, keys[sub.student], out, reply)),
+                resources=cluster.resources_for(course, questions),
             )
         else:
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

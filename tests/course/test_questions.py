@@ -21,6 +21,8 @@ def _table(tmp_path, text, folder="q2"):
 def test_a_good_table_parses(tmp_path):
     q = parse_task_table(_table(tmp_path, GOOD))
     assert [t.id for t in q.tasks] == ["q2.1", "q2.2"] and q.points == 100
+    assert q.needs_gpu is False
+    assert parse_task_table(_table(tmp_path, "needs_gpu = true\n" + GOOD)).needs_gpu is True
 
 
 @pytest.mark.parametrize(
@@ -32,6 +34,7 @@ def test_a_good_table_parses(tmp_path):
         (GOOD + "[task.speed]\nfloor = 1\n", "speed needs a table with 'target'"),
         ("[[task\n", "not valid TOML"),
         ('question = "q7"\n' + GOOD, "does not match its folder"),
+        ('needs_gpu = "yes"\n' + GOOD, "needs_gpu must be true or false, got 'yes'"),
     ],
 )
 def test_bad_tables_are_rejected_with_the_reason(tmp_path, text, message):

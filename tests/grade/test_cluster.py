@@ -108,3 +108,53 @@ def test_a_scheduler_that_is_not_there_is_a_clear_error_within_seconds(tmp_path)
     assert time.monotonic() - started < 60
     assert done.returncode == 2
     assert "no Dask scheduler answers at tcp://127.0.0.1:" in done.stderr, done.stderr
+
+
+def test_questions_that_need_a_gpu_go_only_to_workers_with_one(tmp_path, monkeypatch):
+    """resources_for reads needs_gpu from the task tables, and a real scheduler then runs those
+    gradings only on the worker that advertises GPU=1 (in-process workers; the grading itself is
+    replaced by a note of the worker that ran it)."""
+    from distributed import Scheduler, SpecCluster, Worker, get_worker
+
+    from gradekit.grade import cluster as engine
+    from gradekit.grade.grade_all import Submission
+
+    course = tmp_path / "course"
+    for q, extra in (("q1", ""), ("q2", "needs_gpu = true\n")):
+        (course / "assignments" / q).mkdir(parents=True)
+        table = (COURSE / "assignments" / q / "tasks.toml").read_text()
+        (course / "assignments" / q / "tasks.toml").write_text(extra + table)
+    assert engine.resources_for(course, ["q1"]) is None
+    assert engine.resources_for(course, ["q1", "q2"]) == {"GPU": 1}
+    assert engine.resources_for(course, None) == {"GPU": 1}
+
+    def noted(name, data, questions, timeout, seconds):
+        return {"worker": get_worker().name, "tests_sha256": "same"}
+
+    monkeypatch.setattr(engine, "grade_shipped", noted)
+    subs, keys = [], {}
+    for student in ("alice", "bob", "carol", "dave"):
+        (tmp_path / "class" / student / "q1").mkdir(parents=True)
+        (tmp_path / "class" / student / "q1" / "arith.py").write_text("x = 1\n")
+        subs.append(Submission(student, tmp_path / "class" / student))
+        keys[student] = {"digest": student * 4, "tests_sha256": "same"}
+    workers = {
+        "cpu": {"cls": Worker, "options": {"nthreads": 2}},
+        "gpu": {"cls": Worker, "options": {"nthreads": 1, "resources": {"GPU": 1}}},
+    }
+    with SpecCluster(workers=workers, scheduler={"cls": Scheduler, "options": {"dashboard_address": ":0"}}) as local:
+        for questions, expected in ((["q2"], {"gpu"}), (["q1"], None)):
+            ran = {}
+            engine.grade_on_cluster(
+                local.scheduler_address,
+                subs,
+                keys,
+                questions,
+                8,
+                60,
+                lambda sub, reply, ran=ran: ran.__setitem__(sub.student, reply["worker"]),
+                resources=engine.resources_for(course, questions),
+            )
+            assert sorted(ran) == ["alice", "bob", "carol", "dave"], ran
+            if expected is not None:
+                assert set(ran.values()) == expected, ran
