@@ -7,6 +7,7 @@ import torch
 
 import gradekit
 from gradekit import probes
+from gradekit.checks import mistakes, twins
 from gradekit.checks import q7 as checks_q7
 from gradekit.testing import assert_close, assert_equal
 
@@ -22,6 +23,28 @@ def digits(n_train, n_val, seed):
     fit, val = order[:n_train], order[n_train:n_train + n_val]
     mean, std = X[fit].mean(), X[fit].std()
     return (X[fit] - mean) / std, y[fit], (X[val] - mean) / std, y[val]
+
+
+@pytest.mark.task("q7.4")
+def test_evaluate_gives_the_evaluation_mode_loss():
+    # No dropout in this SmallCNN, so the modes differ by batch norm alone: the batch's statistics in
+    # training mode, the running ones in evaluation mode. Both losses are computed here, on the given
+    # SmallCNN with the model's weights and statistics, before evaluate runs.
+    g = torch.Generator().manual_seed(24)
+    model = probes.seeded_call(training.SmallCNN, 25, 10, 0.0)
+    probes.forward(model, 3 * torch.randn(16, 1, 28, 28, generator=g) + 1, train=True)  # move the statistics
+    X, y = torch.randn(30, 1, 28, 28, generator=g), torch.randint(0, 10, (30,), generator=g)
+    twin = twins.course_model(model, "q7.training", "SmallCNN", 10, 0.0)
+    twin.load_state_dict(probes.state_dict(model))
+    with torch.no_grad():
+        eval_logits = twin.eval()(X)
+        train_logits = torch.cat([twin.train()(X[i:i + 10]) for i in range(0, 30, 10)])
+    got = training.evaluate(model, X, y, 10)
+    what = "evaluate(SmallCNN without dropout, 30 images, batch_size=10)"
+    checks_q7.assert_evaluation_types(got, what)
+    assert_close(got[0], float(torch.nn.functional.cross_entropy(eval_logits, y)), rtol=1e-5, atol=1e-7,
+                 name=f"{what}: the mean cross-entropy",
+                 mistakes={mistakes.EVALUATED_IN_TRAINING_MODE: float(torch.nn.functional.cross_entropy(train_logits, y))})
 
 
 @pytest.mark.task("q7.4")

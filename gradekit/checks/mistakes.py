@@ -34,6 +34,10 @@ MAX_TIE_TO_EVERY_MAXIMUM = (
 AVERAGE_EXCLUDES_PADDING = (
     "average pooling that excludes padding: divide each window's sum by the full kernel area, padded zeros included"
 )
+EVALUATED_IN_TRAINING_MODE = (
+    "evaluation in training mode: call model.eval() before the forward passes (batch norm then uses its "
+    "running statistics, dropout is off) and put the model's mode back afterwards"
+)
 SOFTMAX_INTO_CROSS_ENTROPY = (
     "softmax fed to CrossEntropyLoss: the loss applies log-softmax itself, so give it the raw scores (logits)"
 )

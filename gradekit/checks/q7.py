@@ -322,11 +322,9 @@ def loss_and_accuracy(model, X, y) -> tuple[float, float]:
     return float(F.cross_entropy(logits, y)), accuracy_of(logits, y)
 
 
-def assert_evaluation(got, model, X, y, what: str) -> None:
-    """evaluate's (loss, accuracy): two Python floats equal to the recomputed ones."""
+def assert_evaluation_types(got, what: str) -> None:
+    """evaluate's result is (loss, accuracy), two Python floats."""
     __tracebackhide__ = True
-    from gradekit.testing import assert_close
-
     if not (isinstance(got, tuple) and len(got) == 2):
         raise AssertionError(f"{what} should return (loss, accuracy), got {got!r}")
     loss, acc = got
@@ -334,6 +332,15 @@ def assert_evaluation(got, model, X, y, what: str) -> None:
         raise AssertionError(
             f"{what} should return two Python floats (use .item()), got {type(loss).__name__}, {type(acc).__name__}"
         )
+
+
+def assert_evaluation(got, model, X, y, what: str) -> None:
+    """evaluate's (loss, accuracy): two Python floats equal to the recomputed ones."""
+    __tracebackhide__ = True
+    from gradekit.testing import assert_close
+
+    assert_evaluation_types(got, what)
+    loss, acc = got
     expected_loss, expected_acc = loss_and_accuracy(model, X, y)
     assert_close(loss, expected_loss, rtol=1e-5, atol=1e-7, name=f"{what}: the mean cross-entropy")
     assert_close(acc, expected_acc, rtol=0, atol=1e-12, name=f"{what}: the accuracy")
