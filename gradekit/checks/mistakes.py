@@ -36,7 +36,7 @@ AVERAGE_EXCLUDES_PADDING = (
 )
 EVALUATED_IN_TRAINING_MODE = (
     "evaluation in training mode: call model.eval() before the forward passes (batch norm then uses its "
-    "running statistics, dropout is off) and put the model's mode back afterwards"
+    "running statistics, dropout is off), run them under torch.no_grad(), and put the model's mode back after"
 )
 SOFTMAX_INTO_CROSS_ENTROPY = (
     "softmax fed to CrossEntropyLoss: the loss applies log-softmax itself, so give it the raw scores (logits)"
