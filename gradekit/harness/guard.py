@@ -212,6 +212,12 @@ class Guard:
             self.violations.append(msg)
         return msg
 
+    def _refuse(self, name: str, frame) -> None:
+        """Record a forbidden torch call and stop it there (the torch modes can raise; the profile hook cannot)."""
+        msg = self._record(name, frame)
+        if msg:
+            raise ForbiddenCallError(msg)
+
     def _profile(self, frame, event, arg):
         if event == "call":
             code = frame.f_code
@@ -257,9 +263,7 @@ class Guard:
             def __torch_function__(self, func, types, args=(), kwargs=None):
                 name = guard.forbidden.callables.get(id(func))
                 if name is not None:
-                    msg = guard._record(name, sys._getframe(1))
-                    if msg:
-                        raise ForbiddenCallError(msg)
+                    guard._refuse(name, sys._getframe(1))
                 return func(*args, **(kwargs or {}))
 
         return [FunctionWatch()]
@@ -279,9 +283,7 @@ class Guard:
             def __torch_dispatch__(self, func, types, args=(), kwargs=None):
                 name = guard._op_name(func)
                 if name is not None:
-                    msg = guard._record(name, sys._getframe(1))
-                    if msg:
-                        raise ForbiddenCallError(msg)
+                    guard._refuse(name, sys._getframe(1))
                 return func(*args, **(kwargs or {}))
 
         return [OperatorWatch()]
@@ -310,16 +312,12 @@ class Guard:
 
 
 def warm_operator_watch() -> None:
-    """Enter a TorchDispatchMode once, on a tiny operation: its first use imports and sets up
-    seconds' worth of torch machinery, which processes forked afterwards then share."""
+    """Enter the operator watch once, on a tiny operation it lets through: a TorchDispatchMode's
+    first use imports and sets up seconds' worth of torch machinery, which processes forked
+    afterwards then share."""
     torch = sys.modules.get("torch")
     if torch is None:
         return
-    from torch.utils._python_dispatch import TorchDispatchMode
-
-    class Nothing(TorchDispatchMode):
-        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-            return func(*args, **(kwargs or {}))
-
-    with Nothing():
-        torch.zeros(1).add_(1)
+    for mode in Guard("warm-up", ("aten:convolution",))._operator_modes():
+        with mode:
+            torch.zeros(1).add_(1)
