@@ -61,9 +61,8 @@ def sgd_step_result(train_step, model, twin, x, y, lr: float, seed: int, aux_wei
     from gradekit.testing import assert_equal
 
     before = {k: v.detach().clone() for k, v in twin.state_dict().items()}
-    shapes = {k: tuple(v.shape) for k, v in probes.state_dict(model).items()}
     assert_equal(
-        shapes,
+        probes.state_shapes(model),
         {k: tuple(v.shape) for k, v in before.items()},
         name="the model's parameters and buffers (names and shapes) against the course's architecture",
     )

@@ -90,6 +90,12 @@ def state_dict(model) -> dict:
 
 
 @probe
+def state_shapes(model) -> dict[str, tuple]:
+    """The shape of every parameter and buffer, by state_dict key (without moving the tensors)."""
+    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
+
+
+@probe
 def is_training(model) -> bool:
     return bool(model.training)
 
