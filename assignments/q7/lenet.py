@@ -51,7 +51,8 @@ def train_lenet5(X, y, epochs=5, seed=0):
     Use what you built: the normalization statistics of the training digits
     (pipeline.channel_stats, stored with set_input_statistics) and training.train, with a
     validation split of your choice to watch the training. The tests give the digits as
-    gradekit.data delivers them (pixels in [0, 1]) and compute the accuracy themselves.
+    gradekit.data delivers them (pixels in [0, 1]) and compute the accuracy themselves; while
+    this task is graded, gradekit.data cannot read the course's datasets.
 
     Inputs:
     - X: digits, float32 (N, 1, 28, 28), pixels in [0, 1]; y: labels, int64 (N,)

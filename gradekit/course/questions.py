@@ -54,6 +54,9 @@ class Task:
     timeout: float | None = None
     extra_credit: bool = False
     no_hidden_tests: str = ""  # why this task has visible tests only (gradekit check asks for a reason)
+    # Scored on data its code must not know (held-out digits): in grade mode its worker runs in a
+    # sandbox of its own in which the course's datasets (gradekit.data.files.dataset_paths) are hidden.
+    hide_datasets: bool = False
 
     @property
     def question(self) -> str:
@@ -149,6 +152,7 @@ def parse_task_table(path: Path) -> Question:
                 timeout=float(raw["timeout"]) if "timeout" in raw else None,
                 extra_credit=extra,
                 no_hidden_tests=str(raw.get("no_hidden_tests", "")),
+                hide_datasets=_flag(path, raw, "hide_datasets", tid),
             )
         )
     _require(bool(tasks), path, "no [[task]] entries")
@@ -183,13 +187,16 @@ def parse_task_table(path: Path) -> Question:
         extra_credit=extra,
         timeout=float(data["timeout"]) if "timeout" in data else None,
         modules=tuple(data.get("modules", ())),
-        needs_gpu=_needs_gpu(path, data),
+        needs_gpu=_flag(path, data, "needs_gpu"),
     )
 
 
-def _needs_gpu(path: Path, data: dict) -> bool:
-    value = data.get("needs_gpu", False)
-    _require(isinstance(value, bool), path, f"needs_gpu must be true or false, got {value!r}")
+def _flag(path: Path, table: dict, key: str, where: str = "") -> bool:
+    """A true/false entry of a table, false when absent; anything else is a TaskTableError."""
+    value = table.get(key, False)
+    _require(
+        isinstance(value, bool), path, f"{where + ': ' if where else ''}{key} must be true or false, got {value!r}"
+    )
     return value
 
 

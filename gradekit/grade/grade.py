@@ -218,6 +218,7 @@ def grade(
             time_shares=facts.get("time_shares", {}),
             hung_imports=facts.get("hung_imports", {}),
             hung_calls=facts.get("hung_calls", {}),
+            datasets_hidden=facts.get("datasets_hidden", {}),
         )
         if code not in (0, 1) or not (work / "results.json").is_file():
             tail = "\n".join(log.splitlines()[-15:])  # log is text by now (decoded above)

@@ -23,6 +23,9 @@ def test_a_good_table_parses(tmp_path):
     assert [t.id for t in q.tasks] == ["q2.1", "q2.2"] and q.points == 100
     assert q.needs_gpu is False
     assert parse_task_table(_table(tmp_path, "needs_gpu = true\n" + GOOD)).needs_gpu is True
+    assert [t.hide_datasets for t in q.tasks] == [False, False]
+    hiding = parse_task_table(_table(tmp_path, GOOD.replace("points = 30", "points = 30\nhide_datasets = true")))
+    assert [t.hide_datasets for t in hiding.tasks] == [False, True]
 
 
 @pytest.mark.parametrize(
@@ -35,6 +38,10 @@ def test_a_good_table_parses(tmp_path):
         ("[[task\n", "not valid TOML"),
         ('question = "q7"\n' + GOOD, "does not match its folder"),
         ('needs_gpu = "yes"\n' + GOOD, "needs_gpu must be true or false, got 'yes'"),
+        (
+            GOOD.replace("points = 30", "points = 30\nhide_datasets = 1"),
+            "q2.2: hide_datasets must be true or false, got 1",
+        ),
     ],
 )
 def test_bad_tables_are_rejected_with_the_reason(tmp_path, text, message):

@@ -22,7 +22,20 @@ def test_reference_solutions_score_full_points(grade):
     }
     assert not lost, graded.explain()
     assert graded.results["score"] == 400, graded.explain()
-    assert set(graded.tasks) == {"q1.1", "q1.2", "q1.3", "q2.1", "q2.2", "q3.1", "q3.2", "q4.1", "q4.2", "q4.3", "q4.4"}
+    assert set(graded.tasks) == {
+        "q1.1",
+        "q1.2",
+        "q1.3",
+        "q2.1",
+        "q2.2",
+        "q3.1",
+        "q3.2",
+        "q4.1",
+        "q4.2",
+        "q4.3",
+        "q4.4",
+        "q4.5",
+    }
 
 
 def test_untouched_stubs_score_zero_with_not_implemented(grade):

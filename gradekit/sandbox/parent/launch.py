@@ -168,6 +168,13 @@ def _private_ancestors() -> list[Path]:
     return sorted(found)
 
 
+def _cover(secret: Path, tmp_size: str) -> list[str]:
+    """bwrap arguments that hide ``secret``: an empty tmpfs over a folder, /dev/null over a file."""
+    if secret.is_dir():
+        return ["--size", tmp_size, "--tmpfs", str(secret)]  # sized: it may be writable inside
+    return ["--ro-bind", "/dev/null", str(secret)]
+
+
 def _bwrap_argv(
     exe: str, staged: Path, hide: list[Path], limits: Limits, privileged: bool, switch_uid: bool
 ) -> list[str]:
@@ -197,17 +204,16 @@ def _bwrap_argv(
     for secret in secrets:
         if any(_inside(secret, w) for w in scratch):
             continue  # already under an empty tmpfs
+        argv += _cover(secret, tmp_size)
         if secret.is_dir():
-            argv += ["--size", tmp_size, "--tmpfs", str(secret)]  # sized: it may be writable inside
             mounted.append(secret)
-        else:
-            argv += ["--ro-bind", "/dev/null", str(secret)]
     hidden = [*scratch, *secrets]
     made: set[Path] = set()
+    bound: list[Path] = []
     for path in _python_paths():
         cover = [h for h in hidden if _inside(path, h) and h != path]
-        if not cover or any(_inside(s, path) for s in secrets):
-            continue  # visible anyway, or binding it back would reveal a secret
+        if not cover:
+            continue  # visible anyway
         # The folders between the innermost tmpfs and the path do not exist there: make them
         # readable (a course cloned under /tmp is a secret inside the /tmp mount, not a mount itself).
         top = max((m for m in mounted if _inside(path, m) and m != path), key=lambda m: len(m.parts))
@@ -216,6 +222,12 @@ def _bwrap_argv(
                 argv += ["--perms", "0755", "--dir", str(parent)]  # bwrap would make them 0700
                 made.add(parent)
         argv += ["--ro-bind", str(path), str(path)]
+        bound.append(path)
+    # A secret inside what was bound back (a dataset folder in a virtualenv under the hidden course)
+    # is hidden again on top of it: later mounts cover earlier ones.
+    for secret in secrets:
+        if any(_inside(secret, b) and secret != b for b in bound):
+            argv += _cover(secret, tmp_size)
     argv += [
         "--perms",
         "0755",
@@ -237,9 +249,11 @@ def plan(
     worker_args: list[str],
     limits: Limits = Limits(),
     uid: int | None = None,
+    datasets: list[Path] = (),
 ) -> Launch:
     """The command line that starts ``python -I -m gradekit.sandbox.worker <worker_args>`` sandboxed,
-    as ``uid`` when given (root only; see worker_uid)."""
+    as ``uid`` when given (root only; see worker_uid), with ``datasets`` hidden too (bubblewrap only:
+    file modes would hide them from every other grading on the machine as well)."""
     which = mode()
     if os.geteuid() != 0:
         uid = None
@@ -257,7 +271,7 @@ def plan(
         argv = _bwrap_argv(
             bwrap_path(),
             staged,
-            [course_root, *home_dirs, Path("/run"), *private, *hide],
+            [course_root, *home_dirs, Path("/run"), *private, *hide, *datasets],
             limits,
             privileged=os.geteuid() == 0,
             switch_uid=uid is not None,
@@ -268,7 +282,11 @@ def plan(
             "folders hidden, no network, own PID/IPC/UTS namespaces, capabilities dropped"
         )
         kill_all = True
+        if datasets:
+            protections["datasets"] = f"the course's datasets hidden from this task's sandbox ({len(datasets)} folders)"
     else:
+        if datasets:
+            protections["datasets"] = "NOT hidden: hiding the course's datasets from one task needs bubblewrap"
         argv = []
         submission = str(staged)
         if uid is not None and _private_ancestors():

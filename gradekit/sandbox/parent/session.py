@@ -63,9 +63,10 @@ class GradeConfig:
 class ZygoteHandle:
     """One zygote worker inside the sandbox, and the control socket to it."""
 
-    def __init__(self, config: GradeConfig, limits: launch.Limits = launch.Limits()):
+    def __init__(self, config: GradeConfig, limits: launch.Limits = launch.Limits(), extra_hide: tuple[str, ...] = ()):
         self.config = config
         self.limits = limits
+        self.extra_hide = extra_hide  # hidden for the tasks this sandbox serves only (their datasets)
         self.events: list[dict] = []
         self.statuses: dict[int, str] = {}
         self.output = bytearray()
@@ -89,6 +90,7 @@ class ZygoteHandle:
             args,
             limits,
             uid=config.uid if config.uid is not None else launch.worker_uid(),
+            datasets=[Path(p) for p in extra_hide],
         )
         started = time.monotonic()
         self.proc = subprocess.Popen(
@@ -179,6 +181,7 @@ class ZygoteHandle:
             "forbid": list(task.forbid),
             "cpu_seconds": int(math.ceil(budget.seconds * _cpus())) + 10,
             "threads": torch.get_num_threads() if torch is not None else None,
+            "datasets_hidden": bool(self.extra_hide),
         }
         try:
             socket.send_fds(self.ctrl, [json.dumps(msg).encode()], [theirs.fileno()])
@@ -226,6 +229,16 @@ class ZygoteHandle:
 
 def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def hidden_for(task) -> tuple[str, ...]:
+    """What the sandbox of ``task`` hides besides the course: the datasets, when its tasks.toml says
+    hide_datasets = true (it is scored on held-out data its code must not be able to look up)."""
+    if not getattr(task, "hide_datasets", False):
+        return ()
+    from gradekit.data import files
+
+    return tuple(str(p) for p in files.dataset_paths())
 
 
 @contextlib.contextmanager
@@ -336,8 +349,12 @@ class Session:
             raise timeouts.TaskTimeout(
                 f"{self.task.id} timed out: the task's time limit of {self.budget.seconds:g} s ran out"
             )
-        if self.zygote is None or self.zygote.dead:
-            self.start()  # restarted after a crash; its start-up is not spent from the task's budget
+        hide = hidden_for(self.task)
+        if self.zygote is None or self.zygote.dead or self.zygote.extra_hide != hide:
+            # Restarted after a crash, or a sandbox of its own for a task that may not read the
+            # course's datasets (nothing an earlier task left in /tmp or HOME reaches it either);
+            # its start-up is not spent from the task's budget.
+            self.start(hide)
         started = time.monotonic()
         self.current = self.zygote.spawn(self.task, self.budget)
         self.current.violations = self.violations
@@ -359,12 +376,15 @@ class Session:
                 f"the worker of {self.task.id} crashed {restarts} times; its remaining tests are not run"
             )
 
-    def start(self) -> float:
-        """Start (or restart) the sandbox; returns the seconds it took."""
+    def start(self, extra_hide: tuple[str, ...] = ()) -> float:
+        """Start (or restart) the sandbox, with ``extra_hide`` hidden too; returns the seconds it took."""
         if self.zygote is not None:
             self._close_sandbox()
-        self.zygote = ZygoteHandle(self.config)
-        self.facts["protections"] = self.zygote.launch.protections
+        self.zygote = ZygoteHandle(self.config, extra_hide=extra_hide)
+        if extra_hide:
+            self.facts.setdefault("datasets_hidden", {})[self.task.id] = self.zygote.launch.protections["datasets"]
+        protections = self.zygote.launch.protections
+        self.facts["protections"] = {k: v for k, v in protections.items() if k != "datasets"}  # per task, below
         self.facts["sandbox_starts"].append(round(self.zygote.start_seconds, 3))
         return self.zygote.start_seconds
 

@@ -64,3 +64,14 @@ def test_train_tinynet_learns_within_its_time():
         net.train_tinynet, X, y, X_eval, y_eval, seed=0, max_seconds=5, check=lambda model, what: None,
         what="train_tinynet(64 images)", twin=lambda model: twins.course_model(model, "q4.tinynet", "TinyNet"))
     assert accuracy >= 0.9, f"train_tinynet: accuracy {accuracy:.3f} on 200 new images, expected >= 0.9"
+
+
+@pytest.mark.task("q4.5")
+def test_train_digits_classifies_digits_it_never_saw():
+    # The model runs in the worker, so the digits it is scored on must be ones its code cannot
+    # read: the task's tasks.toml hides the course's datasets from its sandbox.
+    X, y = checks_q7.mnist_tensors("train")
+    X_eval, y_eval = checks_q7.mnist_tensors("test")
+    model = net.train_digits(X[::8], y[::8])  # the splits are sorted by label: every 8th digit has all ten
+    accuracy = checks_q7.accuracy_of(probes.forward(model, X_eval[::3]), y_eval[::3])
+    assert accuracy >= 0.75, f"train_digits: accuracy {accuracy:.3f} on 334 digits it never saw, expected >= 0.75"

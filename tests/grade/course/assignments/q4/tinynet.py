@@ -32,3 +32,11 @@ def train_tinynet(X, y, seed=0):
     Returns: the trained TinyNet.
     """
     raise NotImplementedError("q4.4 not implemented yet: train_tinynet")
+
+
+def train_digits(X, y):
+    """A classifier of 28x28 digits trained on (X, y): X float32 (N, 1, 28, 28) in [0, 1], y int64 (N,).
+
+    Returns: a module whose forward maps (M, 1, 28, 28) images to (M, 10) class scores.
+    """
+    raise NotImplementedError("q4.5 not implemented yet: train_digits")
