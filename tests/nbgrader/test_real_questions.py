@@ -3,8 +3,9 @@ the untouched release none, and a notebook with only its first module solved exa
 the tasks that module's code completes. Expected points come from the question's tasks.toml.
 
 Checked: q1 and q3 (fast questions) and q8, a training question (fine-tuning runs inside the
-notebook's test cells). q7 goes through the same generator; it is left out only because its three
-autograded notebooks would add minutes of training to every CI run for no new code path.
+notebook's test cells). q8's half-done notebook is left out: it would fine-tune once more for the
+path q1 and q3 already prove. q7 goes through the same generator; it is left out only because its
+three autograded notebooks would add minutes of training to every CI run for no new code path.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from gradekit.nbgrader import cells as module_cells
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = ["q1", "q3", "q8"]
+HALF_DONE = ["q1", "q3"]  # questions that also get carol's notebook, only its first module solved
 
 
 def first_module(question):
@@ -50,7 +52,8 @@ def graded(course_of):
         ]
         course.submit("alice", qid, course.student_notebook(qid, solved="all"))
         course.submit("bob", qid, course.student_notebook(qid))
-        course.submit("carol", qid, course.student_notebook(qid, solved=half))
+        if qid in HALF_DONE:
+            course.submit("carol", qid, course.student_notebook(qid, solved=half))
         course.nbgrader("autograde", qid)
     return course
 
@@ -68,7 +71,8 @@ def test_solution_untouched_and_half_done_notebooks(graded, qid):
     assert done, f"{qid}: its first module completes no task, so the half-done notebook proves nothing"
     assert graded.task_points(qid, "alice") == full
     assert graded.task_points(qid, "bob") == {t: 0 for t in full}
-    assert graded.task_points(qid, "carol") == {t: (p if t in done else 0) for t, p in full.items()}
+    if qid in HALF_DONE:
+        assert graded.task_points(qid, "carol") == {t: (p if t in done else 0) for t, p in full.items()}
     for w in question.written:
         answer = graded.grades(qid, "alice")[f"{w.id.replace('.', '_')}_answer"]
         assert answer["needs_manual_grade"] and answer["max_score"] == w.points
