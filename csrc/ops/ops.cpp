@@ -29,7 +29,7 @@ std::string build_info() {
 }
 
 TORCH_LIBRARY(gradekit, m) {
-  // The fake (meta) kernels and autograd formulas are registered by this Python module;
+  // The fake (meta) kernels are registered by this Python module (autograd is in autograd.cpp);
   // torch imports it when it needs them (e.g. torch.compile after a bare `import gradekit._C`).
   m.set_python_module("gradekit.ops");
   m.def("_build_info() -> str", &build_info);

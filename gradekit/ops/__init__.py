@@ -242,8 +242,9 @@ class LocalResponseNorm(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------
-# Fake (meta) kernels and autograd for the C++ ops. The fake kernels give the shapes and
-# memory formats the C++ kernels produce, without checking arguments again.
+# Fake (meta) kernels for the C++ ops: the shapes and memory formats the C++ kernels produce,
+# without checking arguments again. Autograd is registered in C++ (csrc/ops/autograd.cpp), so a
+# call that needs no gradient runs no Python past the wrapper above.
 
 
 def _pool_memory_format(x: torch.Tensor) -> torch.memory_format:
@@ -295,60 +296,7 @@ def _lrn_backward_fake(grad_out, x, size, alpha, beta, k, convention):
     return _empty(x, x.shape)
 
 
-def _conv2d_setup_context(ctx, inputs, output):
-    x, w, b, stride, padding, dilation, groups = inputs
-    ctx.save_for_backward(x, w)
-    ctx.hyper = (stride, padding, dilation, groups)
-
-
-def _conv2d_backward(ctx, grad):
-    x, w = ctx.saved_tensors
-    needs_x, needs_w, needs_b = ctx.needs_input_grad[:3]
-    gx = gw = gb = None
-    if needs_x:
-        gx = torch.ops.gradekit.conv2d_backward_input(grad, w, x.shape[2], x.shape[3], *ctx.hyper)
-    if needs_w or needs_b:
-        gw, gb = torch.ops.gradekit.conv2d_backward_weight(grad, x, w.shape[2], w.shape[3], *ctx.hyper)
-    return gx, gw if needs_w else None, gb if needs_b else None, None, None, None, None
-
-
-def _window_setup_context(ctx, inputs, output):
-    x, kernel_size, stride, padding = inputs
-    ctx.save_for_backward(x)
-    ctx.window = (kernel_size, stride, padding)
-
-
-def _extreme_pool_backward(backward_op):
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return backward_op(grad, x, *ctx.window), None, None, None
-
-    return backward
-
-
-def _avg_pool_setup_context(ctx, inputs, output):
-    x, kernel_size, stride, padding = inputs
-    ctx.height, ctx.width = x.shape[2], x.shape[3]
-    ctx.window = (kernel_size, stride, padding)
-
-
-def _avg_pool_backward(ctx, grad):
-    return torch.ops.gradekit.avg_pool2d_backward(grad, ctx.height, ctx.width, *ctx.window), None, None, None
-
-
-def _lrn_setup_context(ctx, inputs, output):
-    x, *hyper = inputs
-    ctx.save_for_backward(x)
-    ctx.hyper = hyper
-
-
-def _lrn_backward(ctx, grad):
-    (x,) = ctx.saved_tensors
-    return (torch.ops.gradekit.lrn_backward(grad, x, *ctx.hyper),) + (None,) * len(ctx.hyper)
-
-
 def _register() -> None:
-    lib = torch.ops.gradekit
     fakes = {
         "conv2d": _conv2d_fake,
         "conv2d_backward_input": _conv2d_backward_input_fake,
@@ -364,15 +312,6 @@ def _register() -> None:
     }
     for name, fake in fakes.items():
         torch.library.register_fake(f"gradekit::{name}")(fake)
-    autograd = {
-        "conv2d": (_conv2d_backward, _conv2d_setup_context),
-        "max_pool2d": (_extreme_pool_backward(lib.max_pool2d_backward), _window_setup_context),
-        "min_pool2d": (_extreme_pool_backward(lib.min_pool2d_backward), _window_setup_context),
-        "avg_pool2d": (_avg_pool_backward, _avg_pool_setup_context),
-        "lrn": (_lrn_backward, _lrn_setup_context),
-    }
-    for name, (backward, setup_context) in autograd.items():
-        torch.library.register_autograd(f"gradekit::{name}", backward, setup_context=setup_context)
 
 
 if _LOAD_ERROR is None:
