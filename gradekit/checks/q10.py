@@ -6,46 +6,12 @@ gradekit.probes.q10.aten_calls, whose list of operators :func:`assert_computes_i
 
 from __future__ import annotations
 
+from gradekit.harness.presets import ATEN_MEMORY_OPS
 from gradekit.probes.q10 import aten_calls
 
-# Operators that allocate, copy or re-describe memory without computing anything from the values:
-# what a kernel needs to make its output and to get its input into NCHW order and the right dtype.
-MEMORY_OPS = frozenset(
-    {
-        "empty",
-        "empty_like",
-        "empty_strided",
-        "new_empty",
-        "new_empty_strided",
-        "zeros",
-        "zeros_like",
-        "new_zeros",
-        "fill_",
-        "zero_",
-        "clone",
-        "contiguous",
-        "copy_",
-        "_to_copy",
-        "to",
-        "view",
-        "_unsafe_view",
-        "reshape",
-        "alias",
-        "detach",
-        "as_strided",
-        "resize_",
-        "lift_fresh",
-        "squeeze",
-        "unsqueeze",
-        "permute",
-        "transpose",
-        "t",
-        "expand",
-        "select",
-        "slice",
-        "narrow",
-    }
-)
+# What a kernel may call: gradekit.harness.presets.ATEN_MEMORY_OPS, the allow-list that q10's tasks
+# also give the do-it-yourself guard ("@aten-computing" in tasks.toml).
+MEMORY_OPS = ATEN_MEMORY_OPS
 
 
 def computing_ops(ops: list[str]) -> list[str]:

@@ -110,7 +110,14 @@ class ForbiddenSet:
     callables: dict = field(default_factory=dict)  # id(builtin or torch function) -> public name
     ops: dict = field(default_factory=dict)  # 'aten::convolution' -> public name (calls through torch.ops)
     namespaces: dict = field(default_factory=dict)  # 'gradekit' -> public name
+    # 'aten-except:a,b': every ATen operator but these is forbidden (None: no allow-list)
+    aten_allowed: frozenset | None = None
     lazy: dict = field(default_factory=dict)  # function name -> [(package folder, public name)]
+
+    @property
+    def watches_operators(self) -> bool:
+        """Whether anything is forbidden by ATen operator, so the dispatch-level watch is needed."""
+        return bool(self.ops or self.namespaces or self.aten_allowed is not None)
 
     @classmethod
     @functools.lru_cache(maxsize=None)
@@ -120,6 +127,10 @@ class ForbiddenSet:
         for spec in expand(specs):
             if spec.startswith("aten:"):
                 t.ops[f"aten::{spec[5:]}"] = f"torch.ops.aten.{spec[5:]}"
+                continue
+            if spec.startswith("aten-except:"):
+                allowed = frozenset(n for n in spec.split(":", 1)[1].split(",") if n)
+                t.aten_allowed = allowed if t.aten_allowed is None else t.aten_allowed & allowed
                 continue
             if spec.startswith("aten-namespace:"):
                 ns = spec.split(":", 1)[1]
@@ -156,6 +167,10 @@ def unresolved(specs) -> list[str]:
     missing = []
     for spec in expand(specs):
         if spec.startswith("aten-namespace:"):
+            continue
+        if spec.startswith("aten-except:"):
+            torch = importlib.import_module("torch")
+            missing += [f"aten:{n}" for n in spec.split(":", 1)[1].split(",") if n and not hasattr(torch.ops.aten, n)]
             continue
         if spec.startswith("aten:"):
             torch = importlib.import_module("torch")
@@ -245,9 +260,12 @@ class Guard:
         base = qualified.split(".")[0]
         if base in self.forbidden.ops:
             return self.forbidden.ops[base]
-        namespace = base.split("::")[0]
+        namespace, _, name = base.partition("::")
         if namespace in self.forbidden.namespaces:
-            return f"{self.forbidden.namespaces[namespace]}.{base.split('::')[-1]}"
+            return f"{self.forbidden.namespaces[namespace]}.{name}"
+        allowed = self.forbidden.aten_allowed
+        if namespace == "aten" and allowed is not None and name not in allowed:
+            return f"torch.ops.aten.{name} (only operators that allocate or lay out memory are allowed)"
         return None
 
     # -- torch watchers -------------------------------------------------------------------------
@@ -273,7 +291,7 @@ class Guard:
         that reach the dispatcher by any route (torch.ops, torch._C entry points, TorchScript), which
         the profile hook and the function mode see only when they pass through Python."""
         torch = sys.modules.get("torch")
-        if torch is None or not (self.forbidden.ops or self.forbidden.namespaces):
+        if torch is None or not self.forbidden.watches_operators:
             return []
         from torch.utils._python_dispatch import TorchDispatchMode
 

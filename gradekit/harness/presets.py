@@ -5,7 +5,56 @@ resolves them). Python names are compared as function objects, ``aten:`` names a
 operators the guard's dispatch mode sees, whatever route reached them.
 """
 
+# ATen operators that allocate (zeroed, or filled with one constant), copy or re-describe memory
+# without computing anything from the values: what a kernel of the student's own needs to make its output and to get its input into
+# NCHW order and the right dtype. "@aten-computing" forbids every other ATen operator (an
+# allow-list: an operator none of the lists names is refused, not let through).
+ATEN_MEMORY_OPS: frozenset[str] = frozenset(
+    {
+        "empty",
+        "empty_like",
+        "empty_strided",
+        "new_empty",
+        "new_empty_strided",
+        "zeros",
+        "zeros_like",
+        "new_zeros",
+        "ones",
+        "ones_like",
+        "new_ones",
+        "full",
+        "full_like",
+        "new_full",
+        "fill_",
+        "zero_",
+        "clone",
+        "contiguous",
+        "copy_",
+        "_to_copy",
+        "to",
+        "view",
+        "_unsafe_view",
+        "reshape",
+        "alias",
+        "detach",
+        "as_strided",
+        "resize_",
+        "lift_fresh",
+        "lift_fresh_copy",
+        "squeeze",
+        "unsqueeze",
+        "permute",
+        "transpose",
+        "t",
+        "expand",
+        "select",
+        "slice",
+        "narrow",
+    }
+)
+
 PRESETS: dict[str, tuple[str, ...]] = {
+    "aten-computing": ("aten-except:" + ",".join(sorted(ATEN_MEMORY_OPS)),),
     "convolution": (
         "torch.nn.functional.conv1d",
         "torch.nn.functional.conv2d",

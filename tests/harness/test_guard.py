@@ -94,3 +94,67 @@ def test_unguarded_task_may_use_anything(course):
     sub = course.submission("free", arith=add + scale)
     result = course.run("--against", str(sub), "--task", "q1.1")
     assert result.tasks["q1.1"]["score"] == 40
+
+
+ALLOW_LIST_TASKS = """
+question = "q1"
+title = "Arithmetic"
+
+[[task]]
+id = "q1.1"
+title = "add"
+points = 40
+functions = ["add"]
+
+[[task]]
+id = "q1.2"
+title = "scale"
+points = 30
+functions = ["scale"]
+forbid = ["@aten-computing"]
+
+[[task]]
+id = "q1.3"
+title = "scale speed"
+points = 20
+functions = []
+speed = { target = 0.25, floor = 0.02, reference = "numpy" }
+
+[[task]]
+id = "q1.4"
+title = "stats"
+points = 10
+functions = ["mean"]
+"""
+
+
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        ("    torch.mul(torch.as_tensor(x, dtype=torch.float64), k)\n", "torch.ops.aten.mul"),
+        # TorchScript runs its graph in C++: only the dispatcher sees the operator.
+        ("    torch.jit.script(_times)(torch.ones(3, dtype=torch.float64), float(k))\n", "torch.ops.aten.mul"),
+        ("    torch.zeros(3).sum()\n", "torch.ops.aten.sum"),  # an operator no preset names: refused all the same
+    ],
+    ids=["torch", "torchscript", "unnamed-op"],
+)
+def test_an_allow_list_refuses_every_other_aten_operator(course, body, name):
+    course.write("assignments/q1/tasks.toml", ALLOW_LIST_TASKS)
+    times = "def _times(t: torch.Tensor, s: float) -> torch.Tensor:\n    return t * s\n\n"
+    scale = "import numpy as np\nimport torch\n\n" + times + "def scale(x, k):\n" + body
+    scale += "    return np.asarray(x, dtype=float) * k\n"
+    result = course.run("--against", str(course.submission("cheat", arith=SOLUTION + scale)), "--task", "q1.2")
+    task = result.tasks["q1.2"]
+    assert task["score"] == 0
+    assert task["output"].startswith(f"q1.2 must not call {name} (only operators that allocate"), task["output"]
+
+
+def test_an_allow_list_lets_memory_operators_through(course):
+    course.write("assignments/q1/tasks.toml", ALLOW_LIST_TASKS)
+    scale = (
+        "import numpy as np\nimport torch\n\ndef scale(x, k):\n"
+        "    buffer = torch.empty_like(torch.zeros(3)).contiguous()\n"  # allocate and lay out: allowed
+        "    return np.asarray(x, dtype=float) * k\n"
+    )
+    result = course.run("--against", str(course.submission("honest", arith=SOLUTION + scale)), "--task", "q1.2")
+    assert result.tasks["q1.2"]["score"] == 30, result.tasks["q1.2"]["output"]

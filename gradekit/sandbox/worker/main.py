@@ -76,8 +76,12 @@ def _preload(modules: list[str], forbid: list[list[str]]) -> None:
         from gradekit.harness import guard
 
         resolved = [guard.ForbiddenSet.resolve(tuple(specs)) for specs in forbid]
-        if any(f.ops or f.namespaces for f in resolved):
+        if any(f.watches_operators for f in resolved):
             guard.warm_operator_watch()  # once here, not once per forked task worker
+        if any(f.aten_allowed is not None for f in resolved):
+            # Its task compiles the student's C++; the tamper check trusts the builder's code as
+            # imported here, before any student code (gradekit.sandbox.worker.tamper).
+            importlib.import_module("torch.utils.cpp_extension")
 
 
 class Zygote:

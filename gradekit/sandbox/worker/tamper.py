@@ -80,6 +80,8 @@ class Watch:
         try:
             if not caused_by_submission(event, sys._getframe(1)):
                 return
+            if event == "subprocess.Popen" and armed.builds_native and _started_by_builder(sys._getframe(1)):
+                return
         finally:
             self.busy.on = False
         armed.tampered(event)
@@ -111,6 +113,36 @@ def caused_by_submission(event: str, frame) -> bool:
             caller = caller.f_back
         return caller is submission
     return True
+
+
+# The code objects of torch's C++ extension builder (torch.utils.cpp_extension), taken before any
+# student code runs: code compiled later under that file's name is a different object.
+_BUILDER_CODES: frozenset = frozenset()
+
+
+def _builder_codes() -> frozenset:
+    module = sys.modules.get("torch.utils.cpp_extension")
+    if module is None:
+        return frozenset()
+    codes = set()
+    for member in vars(module).values():
+        if callable(member) and getattr(member, "__module__", None) == module.__name__:
+            codes |= guard._codes_of(member)
+    return frozenset(codes)
+
+
+def _started_by_builder(frame) -> bool:
+    """Whether torch's extension builder (load_inline: ninja, the compiler) started this process.
+
+    Allowed only in a task whose math must be in the student's own compiled code (an ATen
+    allow-list, "@aten-computing"): there the dispatcher watch, not the ban on processes, is what
+    keeps the math out of ATen, and that code must be compiled while the task runs.
+    """
+    while frame is not None:
+        if frame.f_code in _BUILDER_CODES:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _in_ctypes(frame) -> bool:
@@ -156,6 +188,8 @@ def install() -> None:
         threading._start_new_thread = _start_watched
         _installed = True
     importer.STATE.files = frozenset(importer.STATE.files)
+    global _BUILDER_CODES
+    _BUILDER_CODES = _builder_codes()
     _PINS[:] = _pins()
 
 
@@ -165,7 +199,19 @@ def _pins() -> list[tuple[str, object, str, object]]:
     owners = [
         (guard, ("submission_frame", "Guard", "ForbiddenSet", "importer")),
         (importer, ("STATE", "submission_files")),
-        (me, ("caused_by_submission", "GuardedCall", "_NotifyingGuard", "WATCH", "_pinned_problems", "_PINS")),
+        (
+            me,
+            (
+                "caused_by_submission",
+                "_started_by_builder",
+                "_BUILDER_CODES",
+                "GuardedCall",
+                "_NotifyingGuard",
+                "WATCH",
+                "_pinned_problems",
+                "_PINS",
+            ),
+        ),
         (importer.STATE, ("files",)),
         (_thread, ("start_new_thread", "start_new")),
         (threading, ("_start_new_thread",)),
@@ -200,6 +246,7 @@ class _Armed:
     def __init__(self, guarded: "GuardedCall") -> None:
         self.guarded = guarded
         self.allow = False
+        self.builds_native = guarded.guard.forbidden.aten_allowed is not None
 
     def tampered(self, event: str) -> None:
         msg = f"{self.guarded.task_id} must not tamper with the do-it-yourself checks ({event})"
