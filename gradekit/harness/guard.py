@@ -82,7 +82,7 @@ def _unimported_package(dotted: str) -> str | None:
     return os.path.join(list(spec.submodule_search_locations)[0], "")
 
 
-def _codes_of(obj) -> set:
+def codes_of(obj) -> set:
     """The code objects that run when ``obj`` is called (unwrapping decorators and numpy dispatchers)."""
     codes = set()
     seen = set()
@@ -146,14 +146,14 @@ class ForbiddenSet:
             if inspect.ismodule(obj):
                 for name, member in vars(obj).items():
                     if callable(member) and getattr(member, "__module__", None) == obj.__name__:
-                        for code in _codes_of(member):
+                        for code in codes_of(member):
                             t.codes.setdefault(code, f"{spec}.{name}")
                         if inspect.isclass(member):
                             for meth in vars(member).values():
-                                for code in _codes_of(meth):
+                                for code in codes_of(meth):
                                     t.codes.setdefault(code, f"{spec}.{name}")
                 continue
-            for code in _codes_of(obj):
+            for code in codes_of(obj):
                 t.codes.setdefault(code, spec)
             t.callables.setdefault(id(obj), spec)
             keep.append(obj)

@@ -127,7 +127,7 @@ def _builder_codes() -> frozenset:
     codes = set()
     for member in vars(module).values():
         if callable(member) and getattr(member, "__module__", None) == module.__name__:
-            codes |= guard._codes_of(member)
+            codes |= guard.codes_of(member)
     return frozenset(codes)
 
 
