@@ -200,7 +200,8 @@ def grade(
         env = dict(os.environ, GRADEKIT_GRADE=str(work / "config.json"), PYTHONDONTWRITEBYTECODE="1")
         limit = _outer_limit(started, budget, graded, timeout)
         log, code = _run_pytest(_pytest_argv(root, graded, staged.root, work), root, env, limit)
-        swept = launch.sweep_uid(uid)  # nothing of the worker may outlive grading
+        # Nothing of the workers may outlive grading, those of the sealed uid included.
+        swept = launch.sweep_uid(uid) & launch.sweep_uid(launch.sealed_uid(uid))
         facts = json.loads((work / "facts.json").read_text()) if (work / "facts.json").is_file() else {}
         log = log if isinstance(log, str) else log.decode(errors="replace")
         if facts.get("output_head"):

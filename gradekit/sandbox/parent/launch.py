@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gradekit.sandbox.parent.withhold import withhold
+from gradekit.sandbox.parent.withhold import close_datasets, withhold
 
 SUBMISSION_MOUNT = "/run/gradekit/submission"
 ENV_MODE = "GRADEKIT_SANDBOX"  # auto (default) | bwrap | rlimits
@@ -119,6 +119,15 @@ def worker_uid() -> int | None:
     if os.geteuid() != 0:
         return None
     return _UID_BASE + os.getpid()
+
+
+_SEALED_OFFSET = 1 << 22  # above Linux's largest pid: no grading's own uid can be a sealed one
+
+
+def sealed_uid(uid: int | None) -> int | None:
+    """The uid of a grading's workers for the tasks that may not read the course's datasets: one
+    apart from its other workers', so that what those can read (and leave behind) it need not."""
+    return None if uid is None else uid + _SEALED_OFFSET
 
 
 def clean_env(home: str, tmp: str) -> dict[str, str]:
@@ -286,7 +295,7 @@ def plan(
             protections["datasets"] = f"the course's datasets hidden from this task's sandbox ({len(datasets)} folders)"
     else:
         if datasets:
-            protections["datasets"] = "NOT hidden: hiding the course's datasets from one task needs bubblewrap"
+            protections["datasets"] = close_datasets(datasets, uid)
         argv = []
         submission = str(staged)
         if uid is not None and _private_ancestors():

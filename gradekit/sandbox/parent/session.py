@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gradekit.harness import importer, timeouts
-from gradekit.sandbox.parent import launch, proxies
+from gradekit.sandbox.parent import launch, proxies, withhold
 from gradekit.sandbox.parent.budget import Budget
 
 MAX_RESTARTS = 3  # fresh workers a task may get after crashes before its tests just fail
@@ -89,7 +89,7 @@ class ZygoteHandle:
             [Path(p) for p in config.hide],
             args,
             limits,
-            uid=config.uid if config.uid is not None else launch.worker_uid(),
+            uid=self._uid(extra_hide),
             datasets=[Path(p) for p in extra_hide],
         )
         started = time.monotonic()
@@ -111,6 +111,16 @@ class ZygoteHandle:
             tail = bytes(self.output[-2000:]).decode(errors="replace")
             raise launch.SandboxError(f"the grading worker did not start: {tail}")
         self.start_seconds = time.monotonic() - started
+
+    def _uid(self, extra_hide: tuple[str, ...]) -> int | None:
+        """The grading's worker uid, or for a sandbox that hides the datasets its sealed uid; without
+        a mount namespace, what the other uid left in the shared scratch folders is deleted first."""
+        uid = self.config.uid if self.config.uid is not None else launch.worker_uid()
+        if not extra_hide or uid is None:
+            return uid
+        if launch.mode() != "bwrap":
+            withhold.remove_files_of(uid)
+        return launch.sealed_uid(uid)
 
     def _drain(self) -> None:
         """Read the sandbox's stdout/stderr: keep the first 64 KiB, count and drop the rest."""
