@@ -25,6 +25,13 @@ c10::TypedOperatorHandle<Signature> op(const char* name) {
   return c10::Dispatcher::singleton().findSchemaOrThrow(name, "").typed<Signature>();
 }
 
+// The op's kernel for these inputs' backend, without autograd.
+template <class Signature, class... Args>
+Tensor below_autograd(const c10::TypedOperatorHandle<Signature>& handle, Args&&... args) {
+  at::AutoDispatchBelowADInplaceOrView below;
+  return handle.call(std::forward<Args>(args)...);
+}
+
 // False when no graph is recorded (grad mode off, or no input needs a gradient): the op then runs
 // below autograd at once, without building a node and a context that nothing would use.
 bool records_graph(std::initializer_list<const Tensor*> inputs) {
@@ -60,16 +67,29 @@ struct Window {
         padding(ctx->saved_data["padding"].toIntVector()) {}
 };
 
-// Max and min pool: backward reads x again to find each window's pick (see pool2d.cpp).
+struct MaxNames {
+  static constexpr const char* forward = "gradekit::max_pool2d";
+  static constexpr const char* backward = "gradekit::max_pool2d_backward";
+};
+struct MinNames {
+  static constexpr const char* forward = "gradekit::min_pool2d";
+  static constexpr const char* backward = "gradekit::min_pool2d_backward";
+};
+
+// Max and min pool: backward reads x again to find each window's pick (see pool2d.cpp). Each op's
+// handle is looked up once, in a static of its own: one per instantiation, so one per op name.
 template <class Names>
 struct ExtremePool : torch::autograd::Function<ExtremePool<Names>> {
+  static const c10::TypedOperatorHandle<WindowSig>& forward_op() {
+    static const auto handle = op<WindowSig>(Names::forward);
+    return handle;
+  }
+
   static Tensor forward(AutogradContext* ctx, const Tensor& x, IntArrayRef kernel_size,
                         IntArrayRef stride, IntArrayRef padding) {
-    static const auto forward_op = op<WindowSig>(Names::forward);
-    at::AutoDispatchBelowADInplaceOrView below;
     ctx->save_for_backward({x});
     save_window(ctx, kernel_size, stride, padding);
-    return forward_op.call(x, kernel_size, stride, padding);
+    return below_autograd(forward_op(), x, kernel_size, stride, padding);
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
@@ -81,25 +101,19 @@ struct ExtremePool : torch::autograd::Function<ExtremePool<Names>> {
   }
 };
 
-struct MaxNames {
-  static constexpr const char* forward = "gradekit::max_pool2d";
-  static constexpr const char* backward = "gradekit::max_pool2d_backward";
-};
-struct MinNames {
-  static constexpr const char* forward = "gradekit::min_pool2d";
-  static constexpr const char* backward = "gradekit::min_pool2d_backward";
-};
-
 // Average pool: backward needs only x's height and width, so x itself is not kept.
 struct AvgPool : torch::autograd::Function<AvgPool> {
+  static const c10::TypedOperatorHandle<WindowSig>& forward_op() {
+    static const auto handle = op<WindowSig>("gradekit::avg_pool2d");
+    return handle;
+  }
+
   static Tensor forward(AutogradContext* ctx, const Tensor& x, IntArrayRef kernel_size,
                         IntArrayRef stride, IntArrayRef padding) {
-    static const auto forward_op = op<WindowSig>("gradekit::avg_pool2d");
-    at::AutoDispatchBelowADInplaceOrView below;
     ctx->saved_data["height"] = x.sym_size(2);
     ctx->saved_data["width"] = x.sym_size(3);
     save_window(ctx, kernel_size, stride, padding);
-    return forward_op.call(x, kernel_size, stride, padding);
+    return below_autograd(forward_op(), x, kernel_size, stride, padding);
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
@@ -117,17 +131,20 @@ using LrnBackwardSig = Tensor(const Tensor&, const Tensor&, int64_t, double, dou
                               std::string_view);
 
 struct Lrn : torch::autograd::Function<Lrn> {
+  static const c10::TypedOperatorHandle<LrnSig>& forward_op() {
+    static const auto handle = op<LrnSig>("gradekit::lrn");
+    return handle;
+  }
+
   static Tensor forward(AutogradContext* ctx, const Tensor& x, int64_t size, double alpha,
                         double beta, double k, std::string_view convention) {
-    static const auto forward_op = op<LrnSig>("gradekit::lrn");
-    at::AutoDispatchBelowADInplaceOrView below;
     ctx->save_for_backward({x});
     ctx->saved_data["size"] = size;
     ctx->saved_data["alpha"] = alpha;
     ctx->saved_data["beta"] = beta;
     ctx->saved_data["k"] = k;
     ctx->saved_data["convention"] = std::string(convention);
-    return forward_op.call(x, size, alpha, beta, k, convention);
+    return below_autograd(forward_op(), x, size, alpha, beta, k, convention);
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
@@ -149,11 +166,14 @@ using ConvBackwardWeightSig = std::tuple<Tensor, Tensor>(const Tensor&, const Te
                                                          IntArrayRef, int64_t);
 
 struct Conv2d : torch::autograd::Function<Conv2d> {
+  static const c10::TypedOperatorHandle<ConvSig>& forward_op() {
+    static const auto handle = op<ConvSig>("gradekit::conv2d");
+    return handle;
+  }
+
   static Tensor forward(AutogradContext* ctx, const Tensor& x, const Tensor& w,
                         const std::optional<Tensor>& b, IntArrayRef stride, IntArrayRef padding,
                         IntArrayRef dilation, int64_t groups) {
-    static const auto forward_op = op<ConvSig>("gradekit::conv2d");
-    at::AutoDispatchBelowADInplaceOrView below;
     ctx->save_for_backward({x, w});
     ctx->saved_data["stride"] = stride.vec();
     ctx->saved_data["padding"] = padding.vec();
@@ -161,7 +181,7 @@ struct Conv2d : torch::autograd::Function<Conv2d> {
     ctx->saved_data["groups"] = groups;
     // An absent bias is no input of the graph: it has no edge to ask needs_input_grad about.
     ctx->saved_data["has_bias"] = b.has_value() && b->defined();
-    return forward_op.call(x, w, b, stride, padding, dilation, groups);
+    return below_autograd(forward_op(), x, w, b, stride, padding, dilation, groups);
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
@@ -189,45 +209,20 @@ struct Conv2d : torch::autograd::Function<Conv2d> {
   }
 };
 
-// The op's kernel for these inputs' backend, without autograd.
-template <class Signature, class... Args>
-Tensor below_autograd(const c10::TypedOperatorHandle<Signature>& handle, Args&&... args) {
-  at::AutoDispatchBelowADInplaceOrView below;
-  return handle.call(std::forward<Args>(args)...);
-}
-
-Tensor max_pool2d_autograd(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride,
-                           IntArrayRef padding) {
+// The Autograd kernel of a pooling op: its Function when a graph is recorded, else the op itself.
+template <class Pool>
+Tensor pool2d_autograd(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride,
+                       IntArrayRef padding) {
   if (!records_graph({&x})) {
-    static const auto handle = op<WindowSig>(MaxNames::forward);
-    return below_autograd(handle, x, kernel_size, stride, padding);
+    return below_autograd(Pool::forward_op(), x, kernel_size, stride, padding);
   }
-  return ExtremePool<MaxNames>::apply(x, kernel_size, stride, padding);
-}
-
-Tensor min_pool2d_autograd(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride,
-                           IntArrayRef padding) {
-  if (!records_graph({&x})) {
-    static const auto handle = op<WindowSig>(MinNames::forward);
-    return below_autograd(handle, x, kernel_size, stride, padding);
-  }
-  return ExtremePool<MinNames>::apply(x, kernel_size, stride, padding);
-}
-
-Tensor avg_pool2d_autograd(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride,
-                           IntArrayRef padding) {
-  if (!records_graph({&x})) {
-    static const auto handle = op<WindowSig>("gradekit::avg_pool2d");
-    return below_autograd(handle, x, kernel_size, stride, padding);
-  }
-  return AvgPool::apply(x, kernel_size, stride, padding);
+  return Pool::apply(x, kernel_size, stride, padding);
 }
 
 Tensor lrn_autograd(const Tensor& x, int64_t size, double alpha, double beta, double k,
                     std::string_view convention) {
   if (!records_graph({&x})) {
-    static const auto handle = op<LrnSig>("gradekit::lrn");
-    return below_autograd(handle, x, size, alpha, beta, k, convention);
+    return below_autograd(Lrn::forward_op(), x, size, alpha, beta, k, convention);
   }
   return Lrn::apply(x, size, alpha, beta, k, convention);
 }
@@ -237,8 +232,7 @@ Tensor conv2d_autograd(const Tensor& x, const Tensor& w, const std::optional<Ten
                        int64_t groups) {
   const Tensor bias = b.has_value() ? *b : Tensor();
   if (!records_graph({&x, &w, &bias})) {
-    static const auto handle = op<ConvSig>("gradekit::conv2d");
-    return below_autograd(handle, x, w, b, stride, padding, dilation, groups);
+    return below_autograd(Conv2d::forward_op(), x, w, b, stride, padding, dilation, groups);
   }
   return Conv2d::apply(x, w, b, stride, padding, dilation, groups);
 }
@@ -246,9 +240,9 @@ Tensor conv2d_autograd(const Tensor& x, const Tensor& w, const std::optional<Ten
 }  // namespace
 
 TORCH_LIBRARY_IMPL(gradekit, Autograd, m) {
-  m.impl("max_pool2d", &max_pool2d_autograd);
-  m.impl("min_pool2d", &min_pool2d_autograd);
-  m.impl("avg_pool2d", &avg_pool2d_autograd);
+  m.impl("max_pool2d", &pool2d_autograd<ExtremePool<MaxNames>>);
+  m.impl("min_pool2d", &pool2d_autograd<ExtremePool<MinNames>>);
+  m.impl("avg_pool2d", &pool2d_autograd<AvgPool>);
   m.impl("lrn", &lrn_autograd);
   m.impl("conv2d", &conv2d_autograd);
 }
