@@ -261,8 +261,8 @@ def plan(
     datasets: list[Path] = (),
 ) -> Launch:
     """The command line that starts ``python -I -m gradekit.sandbox.worker <worker_args>`` sandboxed,
-    as ``uid`` when given (root only; see worker_uid), with ``datasets`` hidden too (bubblewrap only:
-    file modes would hide them from every other grading on the machine as well)."""
+    as ``uid`` when given (root only; see worker_uid), with ``datasets`` hidden too: under an empty
+    mount by bubblewrap, or without it closed to ``uid`` alone by an ACL (withhold.close_datasets)."""
     which = mode()
     if os.geteuid() != 0:
         uid = None
