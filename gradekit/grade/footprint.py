@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gradekit.sandbox.parent.launch import descendants
+from gradekit.sandbox.parent.processes import descendants
 
 SAMPLE_SECONDS = 0.1
 

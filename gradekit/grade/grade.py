@@ -31,7 +31,7 @@ from gradekit.course.locate import LocateError, find_course_root
 from gradekit.course.questions import load_question, question_folders
 from gradekit.grade import results as grade_report
 from gradekit.grade import staging
-from gradekit.sandbox.parent import launch, proxies
+from gradekit.sandbox.parent import launch, processes, proxies
 from gradekit.sandbox.parent.session import GradeConfig
 
 ENV_COURSE = "GRADEKIT_COURSE"  # the course repository (default: found from the working directory)
@@ -201,7 +201,7 @@ def grade(
         limit = _outer_limit(started, budget, graded, timeout)
         log, code = _run_pytest(_pytest_argv(root, graded, staged.root, work), root, env, limit)
         # Nothing of the workers may outlive grading, those of the sealed uid included.
-        swept = launch.sweep_uid(uid) & launch.sweep_uid(launch.sealed_uid(uid))
+        swept = processes.sweep_uid(uid) & processes.sweep_uid(launch.sealed_uid(uid))
         facts = json.loads((work / "facts.json").read_text()) if (work / "facts.json").is_file() else {}
         log = log if isinstance(log, str) else log.decode(errors="replace")
         if facts.get("output_head"):

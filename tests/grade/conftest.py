@@ -131,12 +131,20 @@ def _copy_distribution(name: str, dest: Path, follow: bool = True, seen: set | N
             _copy_distribution(req.name, dest, follow, seen)
 
 
+def _link_or_copy(src: str, dest: str) -> None:
+    try:
+        os.link(src, dest)  # torch alone is gigabytes: a hard link costs nothing and shares the file's mode
+    except OSError:
+        shutil.copy2(src, dest)
+
+
 @pytest.fixture(scope="session")
 def public_python():
-    """A venv of the system's Python 3 holding its own copies of what grading the fixture's q1 needs
-    (pytest, numpy, gradekit), all readable by every uid: what grading without bubblewrap needs to
-    give the worker a uid of its own. A checkout under a private folder (mktemp's, /root) could not
-    lend its own packages to another uid."""
+    """A venv of the system's Python 3 holding what this checkout's venv holds (torch, numpy, pytest,
+    mlxtend, ...), as hard links where the filesystem allows, and its own copy of gradekit, all
+    readable by every uid: what grading without bubblewrap needs to give the worker a uid of its
+    own. A checkout under a private folder (mktemp's, /root) could not lend its own packages to
+    another uid."""
     import gradekit
 
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -146,8 +154,10 @@ def public_python():
     os.chmod(folder, 0o755)
     subprocess.run([system, "-m", "venv", "--without-pip", str(folder / "venv")], check=True)
     site = folder / "venv" / "lib" / version / "site-packages"
-    for name in ("pytest", "numpy"):
-        _copy_distribution(name, site)
+    ours = Path(next(p for p in sys.path if p.endswith("site-packages") and p.startswith(sys.prefix)))
+    # Not the editable install's pointer back into this checkout, nor caches: gradekit is copied below.
+    skip = shutil.ignore_patterns("__pycache__", "__editable__*", "gradekit", "gradekit-*")
+    shutil.copytree(ours, site, symlinks=True, ignore=skip, copy_function=_link_or_copy, dirs_exist_ok=True)
     _copy_distribution("gradekit", site, follow=False)  # its metadata: the pytest plugin's entry point
     shutil.copytree(Path(gradekit.__file__).parent, site / "gradekit", ignore=shutil.ignore_patterns("__pycache__"))
     yield folder

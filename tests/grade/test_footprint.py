@@ -10,7 +10,7 @@ import time
 
 from gradekit.grade import footprint
 from gradekit.grade.footprint import Footprint
-from gradekit.sandbox.parent.launch import descendants
+from gradekit.sandbox.parent.processes import descendants
 
 
 def test_tree_mb_counts_the_children_of_the_process():

@@ -6,9 +6,9 @@ import json
 import os
 import shutil
 import socket
+import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -45,23 +45,65 @@ def local_server():
 
 
 def test_the_sandbox_is_bubblewrap_here():
-    # The cases that signal or fork without limit are only safe to run inside a PID namespace.
+    # The cases that signal or fork without limit are only safe to run inside a PID namespace, or
+    # as a uid of their own (the rlimits runs below).
     assert sandbox.mode() == "bwrap", "the red team needs bubblewrap (Debian package bubblewrap)"
 
 
-def test_attack_earns_nothing_and_costs_nothing_else(case, tmp_path, local_server):
+@pytest.fixture(scope="module")
+def public_course(public_python):
+    """A copy of the fixture course where the public Python is: grading without bubblewrap changes
+    the modes of what it withholds, and its worker's uid must be able to reach the submission."""
+    course = public_python / "course"
+    if not course.exists():
+        shutil.copytree(COURSE, course)
+    return course
+
+
+@pytest.fixture(params=["bwrap", "rlimits"])
+def sandbox_mode(request):
+    """How the case is graded: in bubblewrap, or without it as the kit falls back to (the worker
+    as a uid of its own, the course closed by file modes); the second needs root and a Python
+    every uid can read."""
+    if request.param == "bwrap":
+        return {"course": COURSE, "env": {}, "python": sys.executable}
+    assert os.geteuid() == 0, "the rlimits red team needs a uid of its own for the worker: run the tests as root"
+    public = request.getfixturevalue("public_python")
+    return {
+        "course": request.getfixturevalue("public_course"),
+        "env": {"GRADEKIT_SANDBOX": "rlimits"},
+        "python": str(public / "venv" / "bin" / "python"),
+    }
+
+
+def test_attack_earns_nothing_and_costs_nothing_else(case, sandbox_mode, tmp_path, local_server):
     spec = load_case(case)
+    course = sandbox_mode["course"]
     out = tmp_path / "out"
     home = tmp_path / "home"
     secret = home / ".config" / "grader-token"
     secret.parent.mkdir(parents=True)
     secret.write_text("s3cret")
     sub = build_submission(
-        spec, tmp_path / "submission", {"COURSE": COURSE, "OUT": out, "PORT": local_server, "SECRET_FILE": secret}
+        spec, tmp_path / "submission", {"COURSE": course, "OUT": out, "PORT": local_server, "SECRET_FILE": secret}
     )
-    env = {"HOME": str(home), "GRADEKIT_REDTEAM_TOKEN": "s3cret", "GRADEKIT_MEMORY_MB": "1024"}
-    graded = run_grade(sub, out, questions=[spec["QUESTION"]], timeout=spec["TIMEOUT"], env=env)
+    env = {"HOME": str(home), "GRADEKIT_REDTEAM_TOKEN": "s3cret", "GRADEKIT_MEMORY_MB": "1024", **sandbox_mode["env"]}
+    graded = run_grade(
+        sub,
+        out,
+        questions=[spec["QUESTION"]],
+        timeout=spec["TIMEOUT"],
+        env=env,
+        course=course,
+        python=sandbox_mode["python"],
+    )
     assert graded.returncode == 0, graded.explain()
+    if sandbox_mode["env"]:  # the cases that signal or fork are only safe as a uid of their own
+        protections = graded.results["extra_data"]["protections"]
+        assert "unique to this grading" in protections["uid"], protections
+        assert "readable by the grader only" in protections["files"], protections
+        assert "the network cut" in protections["sandbox"], protections
+        assert not (course / "solutions").stat().st_mode & 0o077
     for task in spec["ATTACKED"]:
         assert graded.points(task) == 0, f"{case.stem} earned points on {task}:\n{graded.explain()}"
     if "REASON" in spec:
@@ -80,31 +122,5 @@ def test_attack_earns_nothing_and_costs_nothing_else(case, tmp_path, local_serve
     time.sleep(1.0)
     assert written == {name: (out / name).read_bytes() for name in written}
     assert json.loads(written["results.json"])["extra_data"]["leftovers_killed"] is True
-    assert not any(p.name.startswith("bomb") for p in COURSE.rglob("bomb*")) and not list(out.glob("bomb*"))
+    assert not any(p.name.startswith("bomb") for p in course.rglob("bomb*")) and not list(out.glob("bomb*"))
     assert os.environ.get("GRADEKIT_REDTEAM_TOKEN") is None  # the secret lived only in the grader's env
-
-
-def test_without_bubblewrap_the_reference_stays_unreadable(public_python, tmp_path):
-    """The read_hidden case again, with no mount namespace: file modes and the worker's own uid hold."""
-    assert os.geteuid() == 0, "a worker gets a uid of its own only when grading runs as root: run the tests as root"
-    course = public_python / "course"  # a copy: grading changes the modes of what it withholds
-    shutil.copytree(COURSE, course)
-    spec = load_case(Path(__file__).parent / "cases" / "read_hidden.py")
-    sub = build_submission(spec, tmp_path / "submission", {"COURSE": course})
-    out = tmp_path / "out"
-    graded = run_grade(
-        sub,
-        out,
-        questions=["q1"],
-        timeout=spec["TIMEOUT"],
-        env={"GRADEKIT_SANDBOX": "rlimits"},
-        course=course,
-        python=str(public_python / "venv" / "bin" / "python"),
-    )
-    protections = graded.results["extra_data"]["protections"]
-    assert "unique to this grading" in protections["uid"], protections
-    assert "readable by the grader only" in protections["files"], protections
-    assert graded.points("q1.1") == 0 and spec["REASON"] in graded.tasks["q1.1"]["output"], graded.explain()
-    for task in spec["KEEPS"]:
-        assert graded.points(task) == graded.tasks[task]["max_score"], graded.explain()
-    assert not (course / "solutions").stat().st_mode & 0o077

@@ -10,7 +10,8 @@ The strongest sandbox available is used and the report lists what was active:
 - otherwise (``GRADEKIT_SANDBOX=rlimits`` or no working bwrap): a plain child process. The
   filesystem is then NOT hidden; as root, the course repository and the grading folders are made
   private to their owner instead (gradekit.sandbox.parent.withhold) and the worker's own uid cannot
-  read them; as any other user they stay readable. The report says which.
+  read them, and the worker takes a network namespace of its own where the kernel lets root make
+  one; as any other user both stay open. The report says which.
 
 Always: ``python -I``, a clean environment (no tokens: only the variables in ``_KEEP_ENV``), a
 private HOME and TMPDIR, a new session, rlimits (CPU, address space, file size, open files,
@@ -21,7 +22,6 @@ its process count is limited, and every process it leaves behind can be killed b
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import resource
@@ -30,16 +30,15 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradekit.sandbox.parent.processes import UID_BASE, processes_of
 from gradekit.sandbox.parent.withhold import close_datasets, withhold
 
 SUBMISSION_MOUNT = "/run/gradekit/submission"
 ENV_MODE = "GRADEKIT_SANDBOX"  # auto (default) | bwrap | rlimits
 _KEEP_ENV = ("LANG", "LC_ALL", "GRADEKIT_DATA", "CUDA_VISIBLE_DEVICES")
-_UID_BASE = 200_000  # well above any account's uid; a grading uses _UID_BASE + its pid
 
 
 class SandboxError(RuntimeError):
@@ -98,6 +97,18 @@ def bwrap_path() -> str | None:
     return exe if probe.returncode == 0 else None
 
 
+@functools.lru_cache(maxsize=None)
+def can_leave_network() -> bool:
+    """Whether a process here may take a network namespace of its own (root, and namespaces allowed)."""
+    if os.geteuid() != 0:
+        return False
+    probe = "import ctypes,sys; sys.exit(ctypes.CDLL(None, use_errno=True).unshare(0x40000000) != 0)"
+    try:
+        return subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 def mode() -> str:
     """'bwrap' or 'rlimits', from $GRADEKIT_SANDBOX and what works here."""
     wanted = os.environ.get(ENV_MODE, "auto")
@@ -118,7 +129,7 @@ def worker_uid() -> int | None:
     derived from the pid of the process that asks (`gradekit grade`), which passes it on."""
     if os.geteuid() != 0:
         return None
-    return _UID_BASE + os.getpid()
+    return UID_BASE + os.getpid()
 
 
 _SEALED_OFFSET = 1 << 22  # above Linux's largest pid: no grading's own uid can be a sealed one
@@ -275,6 +286,7 @@ def plan(
         "data": "plain data only across the boundary (JSON, .npy with allow_pickle=False); no pickles",
         "staging": "only the expected module files are copied from the submission",
     }
+    leave_network = False  # bubblewrap cuts the network itself
     if which == "bwrap":
         private = _private_ancestors() if uid is not None else []
         argv = _bwrap_argv(
@@ -307,12 +319,12 @@ def plan(
                 "the course repository (solutions and hidden tests included) and the grading folders "
                 f"readable by the grader only ({len(closed)} entries made private to their owner just now)"
             )
+        leave_network = uid is not None and can_leave_network()
+        network = "the network cut (a namespace of its own)" if leave_network else "the network is not cut"
         protections["sandbox"] = (
-            "none: bubblewrap unavailable; the filesystem is not hidden (file modes protect the course: see files) "
-            "and the network is not cut"
+            f"none: bubblewrap unavailable; the filesystem is not hidden (file modes protect the course: see files), {network}"
             if uid is not None
-            else "none: bubblewrap unavailable; the filesystem (hidden tests included) is "
-            "readable by the submission and the network is not cut"
+            else f"none: bubblewrap unavailable; the filesystem (hidden tests included) is readable by the submission, {network}"
         )
         kill_all = uid is not None
     if uid is not None:
@@ -326,6 +338,8 @@ def plan(
         args += ["--uid", str(uid)]
     if kill_all:
         args += ["--kill-all"]
+    if which != "bwrap" and leave_network:
+        args += ["--unshare-net"]
     scratch = None
     home, tmp = "/tmp/home", "/tmp"  # inside bwrap, /tmp is the sandbox's own tmpfs
     if which != "bwrap":
@@ -360,81 +374,3 @@ def preexec(limits: Limits):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
     return apply
-
-
-def processes_of(uid: int) -> list[int]:
-    """Host pids of the processes owned by ``uid``."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
-def signal_as(uid: int, sig: int) -> None:
-    """Send ``sig`` to every process of ``uid`` at once: a helper switches to that uid and calls
-    kill(-1, sig), which reaches all of the uid's processes in one pass."""
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the helper child
-        try:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, sig)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
-
-
-def sweep_uid(uid: int | None, timeout: float = 10.0) -> bool:
-    """Kill every process of ``uid`` (a worker uid, never ours) and wait until none is left.
-
-    A helper switches to that uid and calls kill(-1, SIGKILL), which reaches all of the uid's
-    processes in one pass, so a fork bomb cannot outrun it. Returns True when none is left.
-    """
-    if uid is None or uid == os.geteuid() or uid < _UID_BASE:
-        return True
-    deadline = time.monotonic() + timeout
-    while processes_of(uid):
-        if time.monotonic() > deadline:
-            return False
-        signal_as(uid, signal.SIGKILL)
-        time.sleep(0.02)
-    return True
-
-
-def descendants(root: int) -> list[int]:
-    """Host pids of every process below ``root`` (read from /proc; a snapshot)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            # The parent pid is the 2nd field after the command name, which may hold spaces: split after ')'.
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def signal_sandbox(root: int, uid: int | None, sig: int, passes: int = 3) -> None:
-    """Send ``sig`` to every process of the sandbox: as its own uid when it has one (kill(-1)
-    reaches all of them at once), else to each process below the sandbox's root, a few passes so
-    that a process started meanwhile is reached too."""
-    if uid is not None and uid != os.geteuid() and uid >= _UID_BASE:
-        signal_as(uid, sig)
-        return
-    for _ in range(passes):
-        for pid in descendants(root):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, sig)

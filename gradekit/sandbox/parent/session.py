@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gradekit.harness import importer, timeouts
-from gradekit.sandbox.parent import launch, proxies, withhold
+from gradekit.sandbox.parent import launch, processes, proxies, withhold
 from gradekit.sandbox.parent.budget import Budget
 
 MAX_RESTARTS = 3  # fresh workers a task may get after crashes before its tests just fail
@@ -231,7 +231,7 @@ class ZygoteHandle:
         except subprocess.TimeoutExpired:
             pass
         self.ctrl.close()
-        self.swept = launch.sweep_uid(self.launch.uid)
+        self.swept = processes.sweep_uid(self.launch.uid)
         if self.launch.scratch:
             shutil.rmtree(self.launch.scratch, ignore_errors=True)
         self.dead = True

@@ -28,7 +28,7 @@ import time
 
 from gradekit.harness import speed as _speed
 from gradekit.sandbox import wire
-from gradekit.sandbox.parent import launch
+from gradekit.sandbox.parent import launch, processes
 from gradekit.sandbox.parent.proxies import RemoteRef, find_refs, worker_of
 
 _clock = _speed.clock  # perf_counter_ns, bound before any submission existed
@@ -94,11 +94,11 @@ def _freezer(zygote, uid):
         if root is None:
             yield
             return
-        launch.signal_sandbox(root, uid, signal.SIGSTOP)
+        processes.signal_sandbox(root, uid, signal.SIGSTOP)
         try:
             yield
         finally:
-            launch.signal_sandbox(root, uid, signal.SIGCONT)
+            processes.signal_sandbox(root, uid, signal.SIGCONT)
 
     return frozen
 
