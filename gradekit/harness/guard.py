@@ -29,7 +29,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
-from gradekit.harness import importer
+from gradekit.harness import importer, native
 from gradekit.harness.presets import PRESETS  # "@name" in tasks.toml expands to PRESETS[name]
 
 
@@ -310,6 +310,7 @@ class Guard:
         global _TORCH_OP_CALLS
         if not _TORCH_OP_CALLS:
             _TORCH_OP_CALLS = _torch_op_call_codes()
+        self._check_native_imports()
         self._old_profile = sys.getprofile()
         sys.setprofile(self._profile)
         threading.setprofile(self._profile)
@@ -319,6 +320,19 @@ class Guard:
             mode.__enter__()
         return self
 
+    def _check_native_imports(self) -> None:
+        """With an ATen allow-list, what the submission's compiled libraries import (checked when
+        the call starts and again when it ends, for a library loaded meanwhile): gradekit.harness.native."""
+        if self.forbidden.aten_allowed is None:
+            return
+        try:
+            found = native.memory_only_violations(self.task_id, self.forbidden.aten_allowed)
+        except OSError as exc:  # no /proc: nothing can be inspected, so nothing compiled may run
+            found = [f"{self.task_id}: the loaded libraries cannot be listed ({exc})"]
+        for msg in found:
+            if msg not in self.violations:
+                self.violations.append(msg)
+
     def __exit__(self, *exc) -> None:
         try:
             for mode in reversed(self.modes + self.dispatch_modes):
@@ -327,6 +341,7 @@ class Guard:
             self.modes, self.dispatch_modes = [], []
             threading.setprofile(None)
             sys.setprofile(self._old_profile)
+            self._check_native_imports()
 
 
 def warm_operator_watch() -> None:
