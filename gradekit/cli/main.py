@@ -31,7 +31,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from gradekit.ops import bench
 
-    return bench.main(device=args.device, json_path=args.json, quick=args.quick, ops=args.ops)
+    return bench.main(device=args.device, json_path=args.json, quick=args.quick, ops=args.ops, layers=args.layers)
 
 
 def cmd_stubs(args: argparse.Namespace) -> int:
@@ -139,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OPS",
         type=comma_list,
         help="comma-separated subset: conv2d,max_pool2d,avg_pool2d,min_pool2d,lrn",
+    )
+    s.add_argument(
+        "--layers",
+        metavar="WORDS",
+        type=comma_list,
+        help="comma-separated words; only the layers whose name holds one (e.g. per-call,pool5)",
     )
     s.set_defaults(func=cmd_bench)
 

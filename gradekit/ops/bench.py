@@ -280,8 +280,15 @@ def _print_row(r: Row) -> None:
     )
 
 
-def main(device: str = "cpu", json_path: str | None = None, quick: bool = False, ops: list[str] | None = None) -> int:
-    """Run the benchmark; returns a process exit code (0 when it ran, whether goals were met or not)."""
+def main(
+    device: str = "cpu",
+    json_path: str | None = None,
+    quick: bool = False,
+    ops: list[str] | None = None,
+    layers: list[str] | None = None,
+) -> int:
+    """Run the benchmark; returns a process exit code (0 when it ran, whether goals were met or not).
+    ``layers`` keeps the rows whose layer name contains one of its words (e.g. "per-call", "pool5")."""
     from gradekit import ops as gk
 
     if not gk.build_info()["built"]:
@@ -305,6 +312,12 @@ def main(device: str = "cpu", json_path: str | None = None, quick: bool = False,
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cuda.matmul.allow_tf32 = False
     cases = [c for c in cases_for(device) if (ops is None or c.op in ops) and (c.quick or not quick)]
+    if layers:
+        cases = [c for c in cases if any(word in c.layer for word in layers)]
+        if not cases:
+            names = sorted({c.layer for c in cases_for(device) if ops is None or c.op in ops})
+            print(f"no layer matches {', '.join(layers)}; the layers are: {', '.join(names)}")
+            return 2
     info = header(device)
     _print_header(info)
     print(

@@ -44,3 +44,14 @@ def test_unknown_op_is_refused(ops, capsys):
 
     assert bench.main(ops=["conv3d"]) == 2
     assert "conv3d" in capsys.readouterr().out
+
+
+def test_layers_keep_the_rows_named_and_an_unknown_one_lists_them(ops, capsys):
+    from gradekit.ops import bench
+
+    assert bench.main(ops=["lrn"], layers=["per-call"], quick=False) == 0
+    printed = capsys.readouterr().out
+    rows = [line for line in printed.splitlines() if line.startswith("lrn ")]
+    assert rows and all("per-call" in line for line in rows), printed
+    assert bench.main(ops=["lrn"], layers=["conv9"]) == 2
+    assert "no layer matches conv9; the layers are: alexnet.norm1" in capsys.readouterr().out
