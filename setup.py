@@ -104,18 +104,23 @@ def get_extensions():
         extension(
             f"{LIBRARY}._C",
             sources,
-            py_limited_api=True,
+            py_limited_api=True,  # the kernels and their registration need only Python's stable ABI
             define_macros=define_macros,
             extra_compile_args={"cxx": cxx, "nvcc": nvcc},
             extra_link_args=["-fopenmp"],
-        )
+        ),
+        # The direct calls from Python (csrc/calls/calls.cpp) use torch's Python headers, which
+        # need the full CPython API: this module, and so the wheel, is built for one Python.
+        CppExtension(
+            f"{LIBRARY}._calls",
+            _sources("csrc/calls/*.cpp"),
+            define_macros=define_macros,
+            extra_compile_args={"cxx": [c for c in cxx if c != "-fopenmp"]},
+        ),
     ]
 
 
 setup(
     ext_modules=get_extensions(),
     cmdclass={"build_ext": BuildExtension},
-    # The module uses only Python's stable ABI (torch sets Py_LIMITED_API to 3.10), so one wheel
-    # serves every CPython >= 3.10.
-    options={"bdist_wheel": {"py_limited_api": "cp310"}},
 )

@@ -2,7 +2,9 @@
 //
 // Importing gradekit._C runs the static TORCH_LIBRARY registrations of every file in this
 // extension; after that the ops are reachable as torch.ops.gradekit.*. The module itself is
-// empty and uses only the stable Python ABI, so no pybind11 is compiled in.
+// empty and uses only the stable Python ABI, so no pybind11 is compiled in. The direct calls
+// that skip torch.ops' argument parsing are a module of their own, gradekit._calls
+// (csrc/calls/calls.cpp), because torch's Python API needs the full CPython API.
 #include <Python.h>
 #include <torch/library.h>
 

@@ -38,6 +38,16 @@ def _kernels() -> list[tuple[str, bool, str]]:
                 "compiled" if info.get("cuda") else "not compiled (CPU-only build; needs a CUDA toolkit at build time)",
             )
         )
+        rows.append(
+            (
+                "direct calls",
+                bool(info.get("direct_calls")),
+                "gradekit._calls built: a plain call skips torch.ops' argument parsing"
+                if info.get("direct_calls")
+                else "gradekit._calls missing (calls go through torch.ops, slower on small inputs): "
+                "run `pip install --no-build-isolation -e .`",
+            )
+        )
     return rows
 
 

@@ -41,16 +41,46 @@ def _load_extension() -> tuple[list[str], str | None]:
 _BACKENDS, _LOAD_ERROR = _load_extension()
 
 
+def _load_calls():
+    """gradekit._calls (direct entry points to the same ops, csrc/calls/calls.cpp), or None: without
+    it every call goes through torch.ops, which is slower on small inputs but otherwise the same."""
+    if _LOAD_ERROR is not None:
+        return None
+    try:
+        from gradekit import _calls
+    except (ImportError, OSError):
+        return None
+    return _calls
+
+
+_CALLS = _load_calls()
+# What the direct path accepts: tensors without a __torch_function__ of their own (a Parameter's
+# is disabled), so that going straight to the dispatcher skips nothing torch.ops would have done.
+_PLAIN = (torch.Tensor, nn.Parameter)
+_function_mode_on = torch._C._is_torch_function_mode_enabled
+_compiling = torch.compiler.is_compiling  # Dynamo must see torch.ops calls to put them in its graph
+
+
+def _direct(x) -> bool:
+    """Whether this call may go straight to gradekit._calls: the extension has it, ``x`` is a plain
+    tensor, no TorchFunctionMode is active and Dynamo is not tracing. The direct functions return
+    NotImplemented for a device they do not serve, and the caller then takes the checked path."""
+    return _CALLS is not None and type(x) in _PLAIN and not _function_mode_on() and not _compiling()
+
+
 def build_info() -> dict:
     """What the compiled extension offers, for ``gradekit doctor`` and the tests.
 
     Returns:
         dict with ``built`` (bool: gradekit._C imports), ``cuda`` (bool: CUDA kernels were
-        compiled), ``error`` (str or None: why the import failed) and ``backends`` (list of str).
+        compiled), ``direct_calls`` (bool: gradekit._calls imports, so a plain call skips
+        torch.ops' argument parsing), ``error`` (str or None: why the import failed) and
+        ``backends`` (list of str).
     """
     return {
         "built": _LOAD_ERROR is None,
         "cuda": "cuda" in _BACKENDS,
+        "direct_calls": _CALLS is not None,
         "error": _LOAD_ERROR,
         "backends": list(_BACKENDS),
     }
@@ -147,6 +177,18 @@ def _window_args(op: str, kernel_size, stride, padding) -> tuple[list[int], list
     return list(kernel), list(strides), list(_pair(op, "padding", padding))
 
 
+def _direct_pool(kind: int, x, kernel_size, stride, padding):
+    """A pooling call with int window arguments, straight to gradekit._calls; else NotImplemented."""
+    if type(kernel_size) is int and (stride is None or type(stride) is int) and type(padding) is int and _direct(x):
+        step = kernel_size if stride is None else stride
+        return _CALLS.pool(kind, x, kernel_size, kernel_size, step, step, padding, padding)
+    return NotImplemented
+
+
+def _plain_floats(*values) -> bool:
+    return all(type(v) is float or type(v) is int for v in values)
+
+
 # ---------------------------------------------------------------------------------------------
 # Public functions
 
@@ -164,6 +206,19 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     Returns:
         (N, C_out, H_out, W_out), H_out = (H + pad_top + pad_bottom - dilation * (kH - 1) - 1) // stride + 1.
     """
+    if (
+        _direct(x)
+        and type(w) in _PLAIN
+        and (b is None or type(b) in _PLAIN)
+        and type(stride) is int
+        and type(padding) is int
+        and type(dilation) is int
+        and type(groups) is int
+    ):
+        s, p, d = stride, padding, dilation
+        out = _CALLS.conv2d(x, w, b, s, s, p, p, p, p, d, d, groups)
+        if out is not NotImplemented:
+            return out
     _check_tensors("conv2d", x=x, w=w, b=b)
     stride = list(_pair("conv2d", "stride", stride))
     dilation = list(_pair("conv2d", "dilation", dilation))
@@ -179,6 +234,9 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     Returns: (N, C, (H + 2 * pad - k) // stride + 1, ...), channels_last if x is.
     The gradient goes to the first maximum of each window.
     """
+    out = _direct_pool(0, x, kernel_size, stride, padding)
+    if out is not NotImplemented:
+        return out
     _check_tensors("max_pool2d", x=x)
     return torch.ops.gradekit.max_pool2d(x, *_window_args("max_pool2d", kernel_size, stride, padding))
 
@@ -189,6 +247,9 @@ def min_pool2d(x, kernel_size, stride=None, padding=0):
     Same arguments and output shape as max_pool2d; equals -max_pool2d(-x), and so does its
     gradient, which goes to the first minimum of each window.
     """
+    out = _direct_pool(1, x, kernel_size, stride, padding)
+    if out is not NotImplemented:
+        return out
     _check_tensors("min_pool2d", x=x)
     return torch.ops.gradekit.min_pool2d(x, *_window_args("min_pool2d", kernel_size, stride, padding))
 
@@ -199,6 +260,9 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     Padding counts as zeros in the mean (count_include_pad=True), ceil_mode=False.
     Same arguments and output shape as max_pool2d.
     """
+    out = _direct_pool(2, x, kernel_size, stride, padding)
+    if out is not NotImplemented:
+        return out
     _check_tensors("avg_pool2d", x=x)
     return torch.ops.gradekit.avg_pool2d(x, *_window_args("avg_pool2d", kernel_size, stride, padding))
 
@@ -214,6 +278,10 @@ def lrn(x, size=5, alpha=1e-4, beta=0.75, k=2.0, convention="alexnet"):
 
     Inputs: x (N, C, H, W). Returns: (N, C, H, W).
     """
+    if _direct(x) and type(size) is int and type(convention) is str and _plain_floats(alpha, beta, k):
+        out = _CALLS.lrn(x, size, alpha, beta, k, convention)
+        if out is not NotImplemented:
+            return out
     _check_tensors("lrn", x=x)
     if not isinstance(convention, str):
         raise TypeError(f"lrn: convention must be 'alexnet' or 'torch', got convention={convention!r}")
