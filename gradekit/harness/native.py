@@ -15,6 +15,7 @@ tables itself); docs/grading.md lists it.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import re
@@ -133,14 +134,14 @@ def _trusted(path: str) -> bool:
     return any((real + os.sep).startswith(root) for root in _trusted_roots())
 
 
+# A line of /proc/self/maps whose mapping is executable and backed by a file: its path.
+_EXECUTABLE_FILE = re.compile(r"^\S+ ..x. \S+ \S+ \S+ +(/.*)$", re.MULTILINE)
+
+
 def untrusted_libraries(maps: str = "/proc/self/maps") -> list[str]:
     """The files mapped executable into this process from outside the trusted roots."""
-    found = set()
-    for line in Path(maps).read_text().splitlines():
-        fields = line.split(None, 5)
-        if len(fields) == 6 and "x" in fields[1] and fields[5].startswith("/") and not _trusted(fields[5]):
-            found.add(fields[5])
-    return sorted(found)
+    paths = set(_EXECUTABLE_FILE.findall(Path(maps).read_text()))
+    return sorted(p for p in paths if not _trusted(p))
 
 
 @functools.lru_cache(maxsize=256)
@@ -152,11 +153,60 @@ def _problems_of(path: str, identity: tuple, allowed_structs: frozenset) -> tupl
         return (f"a library that cannot be inspected ({exc})",)
 
 
+class _LoadedObject(ctypes.Structure):
+    """The start of glibc's struct dl_phdr_info, up to the counters of loads and unloads."""
+
+    _fields_ = [
+        ("addr", ctypes.c_void_p),
+        ("name", ctypes.c_char_p),
+        ("phdr", ctypes.c_void_p),
+        ("phnum", ctypes.c_uint16),
+        ("adds", ctypes.c_ulonglong),
+        ("subs", ctypes.c_ulonglong),
+    ]
+
+
+@functools.lru_cache(maxsize=1)
+def _dl_iterate_phdr():
+    return ctypes.CDLL(None).dl_iterate_phdr
+
+
+_VISIT = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_LoadedObject), ctypes.c_size_t, ctypes.c_void_p)
+
+
+def loads_so_far() -> int | None:
+    """How many objects the dynamic linker has loaded in this process (dl_iterate_phdr's dlpi_adds),
+    read from the first object only; None where it cannot be read. Reading /proc/self/maps costs
+    most of a millisecond in a process with torch, so it is read again only when this changed."""
+    seen = []
+
+    def first(info, size, _data):
+        if size >= _LoadedObject.subs.offset:
+            seen.append(info.contents.adds)
+        return 1  # one object is enough: the counters are the process's
+
+    try:
+        _dl_iterate_phdr()(_VISIT(first), None)
+    except (OSError, AttributeError):
+        return None
+    return seen[0] if seen else None
+
+
+_LISTED: dict = {}  # {"loads": count when last listed, "paths": what was listed then}
+
+
+def _untrusted_now() -> list[str]:
+    loads = loads_so_far()
+    if loads is None or _LISTED.get("loads") != loads:
+        _LISTED.update(loads=loads, paths=untrusted_libraries())
+    return _LISTED["paths"]
+
+
 def memory_only_violations(task_id: str, allowed: frozenset) -> list[str]:
     """One message per loaded untrusted library that imports what ``allowed`` does not let through."""
     structs = allowed_operator_structs(allowed)
     messages = []
-    for path in untrusted_libraries():
+    for path in _untrusted_now():
         try:
             info = os.stat(path)
             identity = (info.st_ino, info.st_mtime_ns, info.st_size)

@@ -92,10 +92,13 @@ def test_only_executable_mappings_from_outside_the_installation_are_listed(tmp_p
     assert native.untrusted_libraries(str(maps)) == [f"{tmp_path}/ext.so"]
 
 
-def test_a_loaded_library_that_imports_a_kernel_is_a_violation(tmp_path):
+def test_a_library_loaded_after_the_last_check_is_a_violation(tmp_path):
     path = _library(tmp_path, [IMPORTS["direct"]])
-    ctypes.CDLL(path, mode=os.RTLD_LAZY)  # loaded as the extension builder would load it; never called
     allowed = frozenset({"empty_like"})
+    assert not [m for m in native.memory_only_violations("q10.2", allowed) if "libstudent.so" in m]
+    loads = native.loads_so_far()
+    ctypes.CDLL(path, mode=os.RTLD_LAZY)  # loaded as the extension builder would load it; never called
+    assert native.loads_so_far() == loads + 1  # what tells the next check to list the libraries again
     found = [m for m in native.memory_only_violations("q10.2", allowed) if "libstudent.so" in m]
     assert len(found) == 1, found
     assert found[0].startswith("q10.2 must not use at::cpu:: (an ATen kernel called directly) from compiled code")
