@@ -41,6 +41,30 @@ GRADEKIT_AVX2_INLINE __m256 evens(const float* p) {
   return even_lanes(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 7));
 }
 
+// p[0], p[2], ..., p[2 (m - 1)] in lanes [0, m) for 0 < m < 8, read with masks that stop at
+// p[2 (m - 1)]: the last outputs of a row, too few for evens(), whose 15 floats could run past
+// the tensor. The other lanes are zero.
+struct EvensMasks {
+  __m256i low, high;
+  GRADEKIT_AVX2_INLINE explicit EvensMasks(int64_t m) {
+    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i last = _mm256_set1_epi32(static_cast<int32_t>(2 * m - 1));  // offsets < 2m - 1
+    low = _mm256_cmpgt_epi32(last, index);
+    high = _mm256_cmpgt_epi32(last, _mm256_add_epi32(index, _mm256_set1_epi32(7)));
+  }
+};
+
+// The loads of pick_outputs_sw2: all 8 outputs, or the first m.
+struct LoadEvens {
+  GRADEKIT_AVX2_INLINE __m256 operator()(const float* p) const { return evens(p); }
+};
+struct LoadFirstEvens {
+  EvensMasks masks;
+  GRADEKIT_AVX2_INLINE __m256 operator()(const float* p) const {
+    return even_lanes(_mm256_maskload_ps(p, masks.low), _mm256_maskload_ps(p + 7, masks.high));
+  }
+};
+
 template <typename R>
 GRADEKIT_AVX2_INLINE __m256 identity() {
   return _mm256_set1_ps(R::template identity<float>());
@@ -139,40 +163,58 @@ __attribute__((target("avx2,fma"))) void pool_plane_sw2(const float* in, float* 
   }
 }
 
-// Max/min backward for outputs [lo, hi) of output row `go` of a plane `in`, whose windows start
-// at input row ih0 and column 2 * ow - pad_w, kernel rows [rows_lo, rows_hi) inside the input:
-// finds each window's pick as window_pick does (first valid pixel, then R::takes in window
-// order) and adds the output's gradient to gx there. Returns the first output left.
+// Max/min backward for `count` outputs from ow of output row `go` of a plane `in`, whose windows
+// start at input row ih0 and column 2 * ow - pad_w, kernel rows [rows_lo, rows_hi) inside the
+// input: finds each window's pick as window_pick does (first valid pixel, then R::takes in window
+// order) and adds the output's gradient to gx there. `load` reads the 8 (or first count) windows'
+// pixels at one kernel offset.
+template <typename R, typename Load>
+GRADEKIT_AVX2_INLINE void pick_outputs_sw2(const float* in, const float* go, float* gx,
+                                           int64_t in_w, int64_t ih0, int64_t rows_lo,
+                                           int64_t rows_hi, int64_t ow, int64_t count,
+                                           int64_t kernel_w, int64_t pad_w, const Load& load) {
+  const __m256i lanes = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+  const int64_t iw0 = 2 * ow - pad_w;
+  __m256 best = identity<R>();
+  __m256i pick =
+      _mm256_add_epi32(_mm256_set1_epi32(static_cast<int32_t>((ih0 + rows_lo) * in_w + iw0)), lanes);
+  for (int64_t ki = rows_lo; ki < rows_hi; ++ki) {
+    for (int64_t kj = 0; kj < kernel_w; ++kj) {
+      const int64_t at = (ih0 + ki) * in_w + iw0 + kj;
+      const __m256 v = load(in + at);
+      const __m256 t = takes<R>(v, best);
+      best = _mm256_blendv_ps(best, v, t);
+      const __m256i here = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int32_t>(at)), lanes);
+      pick = _mm256_castps_si256(
+          _mm256_blendv_ps(_mm256_castsi256_ps(pick), _mm256_castsi256_ps(here), t));
+    }
+  }
+  alignas(32) int32_t at[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(at), pick);
+  // One at a time: neighbouring windows share a column and may pick the same pixel.
+  for (int64_t l = 0; l < count; ++l) gx[at[l]] += go[ow + l];
+}
+
+// Max/min pool backward of outputs [lo, hi) of one row (windows inside the row, stride 2): 8 at a
+// time, then the rest masked, so that narrow planes (AlexNet's pool5: 6 outputs a row) are
+// vectorized too instead of a compare-and-select chain per window. Returns the first output left
+// (hi).
 template <typename R>
 __attribute__((target("avx2,fma"))) int64_t pick_row_sw2(const float* in, const float* go,
                                                         float* gx, int64_t in_w, int64_t ih0,
                                                         int64_t rows_lo, int64_t rows_hi,
                                                         int64_t lo, int64_t hi,
                                                         int64_t kernel_w, int64_t pad_w) {
-  const __m256i lanes = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
   int64_t ow = lo;
   for (; ow + 8 <= hi; ow += 8) {
-    const int64_t iw0 = 2 * ow - pad_w;
-    __m256 best = identity<R>();
-    __m256i pick = _mm256_add_epi32(
-        _mm256_set1_epi32(static_cast<int32_t>((ih0 + rows_lo) * in_w + iw0)), lanes);
-    for (int64_t ki = rows_lo; ki < rows_hi; ++ki) {
-      for (int64_t kj = 0; kj < kernel_w; ++kj) {
-        const int64_t at = (ih0 + ki) * in_w + iw0 + kj;
-        const __m256 v = evens(in + at);
-        const __m256 t = takes<R>(v, best);
-        best = _mm256_blendv_ps(best, v, t);
-        const __m256i here = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int32_t>(at)), lanes);
-        pick = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(pick),
-                                                    _mm256_castsi256_ps(here), t));
-      }
-    }
-    alignas(32) int32_t at[8];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(at), pick);
-    // One at a time: neighbouring windows share a column and may pick the same pixel.
-    for (int l = 0; l < 8; ++l) gx[at[l]] += go[ow + l];
+    pick_outputs_sw2<R>(in, go, gx, in_w, ih0, rows_lo, rows_hi, ow, 8, kernel_w, pad_w,
+                        LoadEvens{});
   }
-  return ow;
+  if (ow < hi) {
+    pick_outputs_sw2<R>(in, go, gx, in_w, ih0, rows_lo, rows_hi, ow, hi - ow, kernel_w, pad_w,
+                        LoadFirstEvens{EvensMasks(hi - ow)});
+  }
+  return hi;
 }
 
 #undef GRADEKIT_AVX2_INLINE

@@ -13,6 +13,7 @@
 #include <torch/library.h>
 
 #include <algorithm>
+#include <bit>
 #include <type_traits>
 #include <vector>
 
@@ -132,7 +133,9 @@ GRADEKIT_CPU_CLONES void pool_rows_nhwc(const T* x, T* y, const Pool2dShape& s, 
 }
 
 // The window pixel (as h * in_w + w) that max/min pool picks for output (oh, ow) of an NCHW
-// plane.
+// plane. Selects, not branches: which pixel wins is as random as the data, and a mispredicted
+// branch per comparison made small planes (AlexNet's pool5, too narrow for the vector rows)
+// as slow as torch.
 template <typename R, typename T>
 int64_t window_pick(const T* in, const Pool2dShape& s, int64_t oh, int64_t ow) {
   const Window win = window_at(s, oh, ow);
@@ -141,10 +144,15 @@ int64_t window_pick(const T* in, const Pool2dShape& s, int64_t oh, int64_t ow) {
   for (int64_t ki = win.rows.lo; ki < win.rows.hi; ++ki) {
     for (int64_t kj = win.cols.lo; kj < win.cols.hi; ++kj) {
       const int64_t i = win.pixel(ki, kj);
-      if (R::takes(in[i], best)) {
-        best = in[i];
-        pick = i;
-      }
+      const T v = in[i];
+      // All-ones when v wins, else zero: the two selects become bit operations, with nothing left
+      // for the compiler to turn back into a branch.
+      using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+      const bool takes = R::takes(v, best);
+      const Bits keep = Bits(0) - Bits(takes);
+      best = std::bit_cast<T>((std::bit_cast<Bits>(v) & keep) | (std::bit_cast<Bits>(best) & ~keep));
+      const int64_t take = -static_cast<int64_t>(takes);
+      pick = (i & take) | (pick & ~take);
     }
   }
   return pick;
